@@ -1,0 +1,118 @@
+package dev.edgeinfer.cli;
+
+import dev.edgeinfer.bench.BenchConfig;
+import dev.edgeinfer.bench.BenchReport;
+import dev.edgeinfer.bench.Benchmark;
+import dev.edgeinfer.bench.Progress;
+import dev.edgeinfer.bench.Scenario;
+import dev.edgeinfer.pipeline.Ticker;
+import dev.edgeinfer.runtime.Model;
+import dev.edgeinfer.runtime.ModelOptions;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code edgeinfer bench}: latency and throughput of a model on synthetic inputs of the right shape. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Measure a model's latency and throughput on synthetic inputs (MLPerf-style scenarios).")
+final class BenchCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "The ONNX model.")
+  Path file;
+
+  @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "single-stream",
+      description = "single-stream (one query at a time, p90) or offline (batches flat out, samples/s); default: ${DEFAULT-VALUE}.")
+  String scenario;
+
+  @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s", description = "Measuring time (default: ${DEFAULT-VALUE}).")
+  String duration;
+
+  @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "1s", description = "Warm-up before measuring (default: ${DEFAULT-VALUE}).")
+  String warmup;
+
+  @Option(names = "--min-queries", paramLabel = "N", defaultValue = "100",
+      description = "Measure at least N queries even past the duration (default: ${DEFAULT-VALUE}).")
+  long minQueries;
+
+  @Option(names = "--batch", paramLabel = "N",
+      description = "Samples per query (default: 1 for single-stream; offline tries 1, 2, 4... and keeps the fastest).")
+  Optional<Integer> batch;
+
+  @Option(names = "--shape", paramLabel = "NAME=DIMS", description = "Sizes for an input's symbolic dims, e.g. input_ids=1x128; repeatable.")
+  List<String> shapes = List.of();
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Write all figures as JSON.")
+  Optional<Path> json;
+
+  @Option(names = "--compare-bare", description = "Also time a bare OrtSession.run loop on the same model and inputs, interleaved, and report the ratio.")
+  boolean compareBare;
+
+  @Mixin
+  RuntimeOptions runtime;
+
+  @Override
+  public Integer call() {
+    ModelOptions options = runtime.toModelOptions();
+    Map<String, long[]> dims = new LinkedHashMap<>();
+    for (String spec : shapes) {
+      int eq = spec.indexOf('=');
+      if (eq <= 0) {
+        throw new UsageException("--shape '" + spec + "' needs NAME=DIMS, e.g. input=1x3x224x224");
+      }
+      dims.put(spec.substring(0, eq), Arguments.shape("--shape", spec.substring(eq + 1)));
+    }
+    BenchConfig config = new BenchConfig(Scenario.parse(scenario), Arguments.duration("--duration", duration),
+        Arguments.duration("--warmup", warmup), minQueries,
+        batch.map(OptionalInt::of).orElse(OptionalInt.empty()), dims, compareBare);
+    ProgressBar bar = new ProgressBar(System.err, RunCommand.isTerminal());
+    BenchReport report;
+    try (Model model = Model.open(file, options)) {
+      report = new Benchmark(model, file.toString(), Optional.of(file), options, config, bar, Ticker.system()).run();
+    } finally {
+      bar.clear();
+    }
+    System.out.print(report.describe());
+    json.ifPresent(report::writeJson);
+    return 0;
+  }
+
+  /** A one-line progress bar on a terminal; silent otherwise. */
+  static final class ProgressBar implements Progress {
+    private final java.io.PrintStream out;
+    private final boolean terminal;
+    private boolean drawn;
+
+    ProgressBar(java.io.PrintStream out, boolean terminal) {
+      this.out = out;
+      this.terminal = terminal;
+    }
+
+    @Override
+    public void update(String phase, double fraction) {
+      if (!terminal) {
+        return;
+      }
+      int width = 30;
+      int filled = (int) Math.round(Math.max(0, Math.min(1, fraction)) * width);
+      out.print(String.format("\r[%s%s] %3d%% %-28s", "#".repeat(filled), " ".repeat(width - filled),
+          Math.round(fraction * 100), phase));
+      out.flush();
+      drawn = true;
+    }
+
+    void clear() {
+      if (drawn) {
+        out.print("\r" + " ".repeat(70) + "\r");
+        out.flush();
+      }
+    }
+  }
+}
