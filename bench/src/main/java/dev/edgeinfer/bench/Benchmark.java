@@ -1,21 +1,39 @@
 package dev.edgeinfer.bench;
 
+import dev.edgeinfer.onnx.ModelSummary;
+import dev.edgeinfer.onnx.OnnxFormatException;
+import dev.edgeinfer.onnx.OnnxModel;
+import dev.edgeinfer.pipeline.LatencyHistogram;
+import dev.edgeinfer.pipeline.NpyArray;
 import dev.edgeinfer.pipeline.Ticker;
+import dev.edgeinfer.runtime.ElementType;
+import dev.edgeinfer.runtime.ExecutionProvider;
 import dev.edgeinfer.runtime.Model;
 import dev.edgeinfer.runtime.ModelOptions;
+import dev.edgeinfer.runtime.Outputs;
+import dev.edgeinfer.runtime.Tensor;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
- * Runs a scenario against a loaded model on synthetic inputs and reports latency and throughput.
- * With {@code compareBare}, a bare ONNX Runtime loop on the same model runs in alternating rounds,
- * so both see the same machine noise and the overhead is a ratio measured in one run.
+ * Runs a scenario against a loaded model on synthetic inputs and reports latency, throughput,
+ * energy and the share of the machine's peak. With {@code compareBare}, a bare ONNX Runtime loop
+ * on the same model runs in alternating rounds, so both see the same machine noise and the
+ * overhead is a ratio measured in one run. Runs on the calling thread (the server scenario adds
+ * its own worker pool).
  */
 public final class Benchmark {
   private static final int ROUNDS = 6;
   private static final int MAX_BATCH = 1024;
+  private static final int PEAK_SEARCH_STEPS = 10;
   private static final long SEED = 42;
 
   private final Model model;
@@ -25,15 +43,17 @@ public final class Benchmark {
   private final Progress progress;
   private final Ticker ticker;
   private final String modelName;
+  private final Consumer<String> notes;
 
   /**
    * @param model the loaded model (the caller closes it)
    * @param modelName how reports name it
-   * @param modelFile the file it came from, needed for the bare baseline
+   * @param modelFile the file it came from: for the bare baseline and the model summary
    * @param options the options it was loaded with, copied by the bare baseline
+   * @param notes one-line remarks for the user (meters that could not be read, ...)
    */
   public Benchmark(Model model, String modelName, Optional<Path> modelFile, ModelOptions options, BenchConfig config,
-                   Progress progress, Ticker ticker) {
+                   Progress progress, Ticker ticker, Consumer<String> notes) {
     this.model = model;
     this.modelName = modelName;
     this.modelFile = modelFile;
@@ -41,23 +61,54 @@ public final class Benchmark {
     this.config = config;
     this.progress = progress;
     this.ticker = ticker;
+    this.notes = notes;
     if (config.compareBare() && modelFile.isEmpty()) {
       throw new BenchException("--compare-bare needs the model as a file");
     }
   }
 
   public BenchReport run() {
-    boolean sweep = config.batch().isEmpty() && config.scenario() == Scenario.OFFLINE;
+    Optional<ModelSummary> details = modelFile.flatMap(Benchmark::summary);
+    OptionalDouble accuracy = config.data().isEmpty() || config.labels().isEmpty() ? OptionalDouble.empty()
+        : OptionalDouble.of(AccuracyCheck.run(model, NpyArray.read(config.data().get()), NpyArray.read(config.labels().get())));
     boolean batched = model.signature().inputs().stream().allMatch(s -> s.hasBatchAxis());
     if (config.batch().isPresent() && config.batch().getAsInt() > 1 && !batched) {
       throw new BenchException("--batch " + config.batch().getAsInt() + " needs a model whose inputs have a symbolic "
           + "first axis; this model's inputs are " + model.signature().inputs());
     }
-    IntFunction<InferenceTarget> ours = b -> new ModelTarget(model, b, config.shapes(), SEED);
-    IntFunction<InferenceTarget> bare = b -> new BareOrtTarget(modelFile.orElseThrow(), options, model, b, config.shapes(), SEED);
+    try (EnergyMeter meter = EnergyMeter.detect(energyOptions(), notes)) {
+      Result result = config.scenario() == Scenario.SERVER ? server(meter) : closedLoop(meter, batched);
+      progress.update("done", 1);
+      Measurement m = result.measured();
+      LatencyHistogram latencies = m.latencies();
+      double percentile = config.scenario().headlinePercentile();
+      Optional<BenchReport.Headline> headline = latencies.earlyStoppingMillis(percentile).stream()
+          .mapToObj(estimate -> new BenchReport.Headline(percentile, latencies.percentileMillis(percentile), estimate))
+          .findFirst();
+      double throughput = m.samplesPerSecond();
+      Optional<EnergyFigures> energy = Optional.of(new EnergyFigures(meter.source(), meter.description(), result.joules(),
+          result.energySamples()));
+      Optional<Roofline> roofline = details.filter(d -> d.macs() > 0 && !config.dryRun()).map(d -> roofline(d, throughput));
+      Optional<CloudComparison> cloud = config.network().map(n -> cloud(n, m));
+      return new BenchReport(config.scenario(), modelName, details, config.dryRun() ? "none (dry run)" : model.provider().toString(),
+          options.intraOpThreads(), m.batch(), m.queries(), m.samples(), m.nanos() / 1e9, throughput, latencies.summary(),
+          latencies.distribution(), headline, result.server(), accuracy, energy, roofline, cloud, result.bare(),
+          Machine.detect());
+    }
+  }
 
-    int oursBatch = sweep && batched ? bestBatch(ours, "batch sweep") : config.batch().orElse(1);
-    int bareBatch = !config.compareBare() ? 0 : sweep && batched ? bestBatch(bare, "batch sweep (bare ORT)") : oursBatch;
+  /** What a scenario measured. */
+  private record Result(Measurement measured, Optional<BenchReport.BareComparison> bare, Optional<ServerLoad> server,
+                        double joules, long energySamples) {
+  }
+
+  private Result closedLoop(EnergyMeter meter, boolean batched) {
+    IntFunction<InferenceTarget> ours = b -> target(b, batched);
+    IntFunction<InferenceTarget> bare = b -> new BareOrtTarget(modelFile.orElseThrow(), options, model, b, config.shapes(), SEED);
+    boolean sweep = config.batch().isEmpty() && config.scenario() == Scenario.OFFLINE && batched && !config.dryRun();
+    int oursBatch = sweep ? bestBatch(ours, "batch sweep") : config.batch().orElse(
+        config.scenario() == Scenario.MULTI_STREAM ? Scenario.MULTI_STREAM_SAMPLES : 1);
+    int bareBatch = !config.compareBare() ? 0 : sweep ? bestBatch(bare, "batch sweep (bare ORT)") : oursBatch;
 
     try (InferenceTarget target = ours.apply(oursBatch);
          InferenceTarget baseline = config.compareBare() ? bare.apply(bareBatch) : null) {
@@ -66,24 +117,130 @@ public final class Benchmark {
       if (baseline != null) {
         warm(baseline);
       }
-      Measurement measured = Measurement.empty(oursBatch);
+      Measurement measured = Measurement.empty(target.batch());
       Measurement bareMeasured = Measurement.empty(bareBatch);
       int rounds = baseline == null ? 1 : ROUNDS;
       long roundNanos = config.duration().toNanos() / rounds / (baseline == null ? 1 : 2);
       long minQueries = Math.max(1, config.minQueries() / rounds);
+      double joules = 0;
       for (int round = 0; round < rounds; round++) {
         double base = 0.3 + 0.7 * round / rounds;
         double step = 0.7 / rounds;
-        measured = measured.plus(measure(target, roundNanos, minQueries, base, baseline == null ? step : step / 2));
+        meter.start();
+        Measurement m = measure(target, roundNanos, minQueries, base, baseline == null ? step : step / 2);
+        joules += meter.stop();
+        measured = measured.plus(m);
         if (baseline != null) {
           bareMeasured = bareMeasured.plus(measure(baseline, roundNanos, minQueries, base + step / 2, step / 2));
         }
       }
-      progress.update("done", 1);
-      Optional<BenchReport.BareComparison> comparison = baseline == null ? Optional.empty()
-          : Optional.of(BenchReport.BareComparison.of(bareMeasured));
-      return BenchReport.of(config.scenario(), modelName, model.provider().toString(), options.intraOpThreads(),
-          measured, comparison, Machine.detect());
+      return new Result(measured, baseline == null ? Optional.empty() : Optional.of(BenchReport.BareComparison.of(bareMeasured)),
+          Optional.empty(), joules, measured.samples());
+    }
+  }
+
+  private InferenceTarget target(int samples, boolean batched) {
+    if (config.dryRun()) {
+      return new NoopTarget(samples);
+    }
+    if (samples > 1 && !batched) {
+      return new RepeatedTarget(new ModelTarget(model, 1, config.shapes(), SEED), samples);
+    }
+    return new ModelTarget(model, samples, config.shapes(), SEED);
+  }
+
+  private Result server(EnergyMeter meter) {
+    int workers = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
+    long bound = config.latencyBound().toNanos();
+    try (InferenceTarget target = target(config.batch().orElse(1), true)) {
+      progress.update("warm-up", 0.05);
+      warm(target);
+      PoissonLoad load = new PoissonLoad(target, workers, ticker, Executors::newFixedThreadPool, SEED);
+      meter.start();
+      List<PoissonLoad.Step> steps;
+      if (config.targetQps().isPresent()) {
+        double qps = config.targetQps().getAsDouble();
+        progress.update(String.format(java.util.Locale.ROOT, "offering %.0f q/s", qps), 0.1);
+        steps = List.of(load.offer(qps, config.duration().toNanos(), PoissonLoad.backlogFor(qps, bound)));
+      } else {
+        long stepNanos = Math.max(Duration.ofMillis(500).toNanos(), config.duration().toNanos() / 8);
+        double start = startingRate(target, workers);
+        steps = load.findPeak(start, stepNanos, bound, PEAK_SEARCH_STEPS, (i, max, step) -> progress.update(
+            String.format(java.util.Locale.ROOT, "step %d: %.0f q/s", i, step.offeredQps()), 0.1 + 0.9 * i / max));
+      }
+      double joules = meter.stop();
+      long energySamples = steps.stream().mapToLong(s -> s.completed() * target.batch()).sum();
+      List<LoadPoint> points = steps.stream().map(s -> new LoadPoint(s.offeredQps(), s.achievedQps(),
+          s.latencies().percentileMillis(50), s.latencies().percentileMillis(99), PoissonLoad.withinBound(s, bound))).toList();
+      PoissonLoad.Step chosen = config.targetQps().isPresent() ? steps.getFirst() : steps.stream()
+          .filter(s -> PoissonLoad.withinBound(s, bound)).max(Comparator.comparingDouble(PoissonLoad.Step::offeredQps))
+          .orElse(steps.getFirst());
+      double peak = steps.stream().filter(s -> PoissonLoad.withinBound(s, bound))
+          .mapToDouble(PoissonLoad.Step::offeredQps).max().orElse(0);
+      Measurement measured = new Measurement(target.batch(), chosen.completed(), chosen.nanos(), chosen.latencies());
+      return new Result(measured, Optional.empty(),
+          Optional.of(new ServerLoad(config.latencyBound().toNanos() / 1e6, peak, points)), joules, energySamples);
+    }
+  }
+
+  /** Half of what the workers could do back to back, judged from a short closed-loop run. */
+  private double startingRate(InferenceTarget target, int workers) {
+    Measurement probe = measure(target, Duration.ofMillis(300).toNanos(), 3, 0.05, 0);
+    double perWorker = probe.queries() / Math.max(probe.nanos() / 1e9, 1e-9);
+    return Math.max(1, perWorker * Math.min(workers, Runtime.getRuntime().availableProcessors()) / 2);
+  }
+
+  private EnergyMeter.Options energyOptions() {
+    boolean gpu = model.provider() != ExecutionProvider.CPU;
+    return EnergyMeter.Options.defaults().withWattsPerCore(config.wattsPerCore()).withGpu(gpu);
+  }
+
+  private Roofline roofline(ModelSummary details, double samplesPerSecond) {
+    CpuPeak peak = CpuPeak.detect(Path.of("/proc"), Path.of("/sys"), Runtime.getRuntime().availableProcessors());
+    double achieved = details.macs() * samplesPerSecond / 1e9;
+    return new Roofline(details.macs(), details.macsAreLowerBound(), achieved, peak.peakGmacPerSecond(), peak.features(),
+        peak.derivation());
+  }
+
+  private CloudComparison cloud(NetworkModel network, Measurement m) {
+    int batch = Math.max(1, m.batch());
+    long up = 0;
+    long down = 0;
+    try (InferenceTarget probe = new ModelTarget(model, 1, config.shapes(), SEED)) {
+      Map<String, Tensor> inputs = ((ModelTarget) probe).inputs();
+      for (Tensor t : inputs.values()) {
+        up += bytes(t);
+      }
+      try (Outputs outputs = model.run(inputs)) {
+        for (int i = 0; i < outputs.size(); i++) {
+          try (Tensor t = outputs.get(i)) {
+            down += bytes(t);
+          }
+        }
+      }
+    }
+    double transfer = network.transferMillis(up * batch, down * batch);
+    var local = m.latencies().summary();
+    return new CloudComparison(network.rttMillis(), network.bandwidthMbit(), up, down, local.p50(), local.p99(),
+        local.p50() + transfer, local.p99() + transfer);
+  }
+
+  private static long bytes(Tensor t) {
+    if (t.type() == ElementType.STRING) {
+      long total = 0;
+      for (String s : t.toStrings()) {
+        total += s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      }
+      return total;
+    }
+    return t.elementCount() * t.type().byteSize();
+  }
+
+  private static Optional<ModelSummary> summary(Path file) {
+    try {
+      return Optional.of(ModelSummary.of(OnnxModel.read(file)));
+    } catch (OnnxFormatException e) {
+      return Optional.empty();
     }
   }
 
@@ -97,7 +254,7 @@ public final class Benchmark {
   }
 
   private Measurement measure(InferenceTarget target, long nanos, long minQueries, double progressBase, double progressSpan) {
-    var latencies = new dev.edgeinfer.pipeline.LatencyHistogram();
+    LatencyHistogram latencies = new LatencyHistogram();
     long start = ticker.nanos();
     long end = start + nanos;
     long queries = 0;
@@ -109,7 +266,7 @@ public final class Benchmark {
       now = ticker.nanos();
       latencies.record(now - before);
       queries++;
-      if (now - lastProgress > 100_000_000L) {
+      if (progressSpan > 0 && now - lastProgress > 100_000_000L) {
         lastProgress = now;
         progress.update("measure", progressBase + progressSpan * Math.min(1, (double) (now - start) / nanos));
       }

@@ -26,6 +26,11 @@ final class ModelTarget implements InferenceTarget {
     }
   }
 
+  /** The synthetic inputs each query runs on. */
+  Map<String, Tensor> inputs() {
+    return inputs;
+  }
+
   @Override
   public int batch() {
     return batch;

@@ -3,6 +3,8 @@ package dev.edgeinfer.cli;
 import dev.edgeinfer.bench.BenchConfig;
 import dev.edgeinfer.bench.BenchReport;
 import dev.edgeinfer.bench.Benchmark;
+import dev.edgeinfer.bench.HtmlReport;
+import dev.edgeinfer.bench.NetworkModel;
 import dev.edgeinfer.bench.Progress;
 import dev.edgeinfer.bench.Scenario;
 import dev.edgeinfer.pipeline.Ticker;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,8 +32,38 @@ final class BenchCommand implements Callable<Integer> {
   Path file;
 
   @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "single-stream",
-      description = "single-stream (one query at a time, p90) or offline (batches flat out, samples/s); default: ${DEFAULT-VALUE}.")
+      description = "single-stream (one query at a time, p90), multi-stream (8 samples per query, p99), "
+          + "server (Poisson arrivals, p99 from the scheduled time) or offline (batches flat out, samples/s); "
+          + "default: ${DEFAULT-VALUE}.")
   String scenario;
+
+  @Option(names = "--target-qps", paramLabel = "Q", description = "server: offer Q queries/s (Poisson).")
+  Optional<Double> targetQps;
+
+  @Option(names = "--find-peak", description = "server: search the highest Q whose p99 stays under --latency-bound (the default without --target-qps).")
+  boolean findPeak;
+
+  @Option(names = "--latency-bound", paramLabel = "TIME", defaultValue = "10ms", description = "server: the p99 bound (default: ${DEFAULT-VALUE}).")
+  String latencyBound;
+
+  @Option(names = "--workers", paramLabel = "N", defaultValue = "0", description = "server: threads running queries (0 = one per core).")
+  int workers;
+
+  @Option(names = "--data", paramLabel = "X.npy", description = "Accuracy mode: samples (first axis) to check against --labels.")
+  Optional<Path> data;
+
+  @Option(names = "--labels", paramLabel = "Y.npy", description = "Accuracy mode: one class index per sample of --data.")
+  Optional<Path> labels;
+
+  @Option(names = "--network", paramLabel = "LINK", description = "Edge vs cloud: model a link, e.g. rtt=40ms,bandwidth=10mbit.")
+  Optional<String> network;
+
+  @Option(names = "--watts-per-core", paramLabel = "W", defaultValue = "15",
+      description = "Per-core power for the energy estimate when no meter is readable (default: ${DEFAULT-VALUE}).")
+  double wattsPerCore;
+
+  @Option(names = "--dry-run", description = "Replace the model with a no-op to measure the load generator itself.")
+  boolean dryRun;
 
   @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s", description = "Measuring time (default: ${DEFAULT-VALUE}).")
   String duration;
@@ -52,6 +85,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Write all figures as JSON.")
   Optional<Path> json;
 
+  @Option(names = "--html", paramLabel = "FILE", description = "Write a self-contained HTML report with plots.")
+  Optional<Path> html;
+
   @Option(names = "--compare-bare", description = "Also time a bare OrtSession.run loop on the same model and inputs, interleaved, and report the ratio.")
   boolean compareBare;
 
@@ -71,16 +107,23 @@ final class BenchCommand implements Callable<Integer> {
     }
     BenchConfig config = new BenchConfig(Scenario.parse(scenario), Arguments.duration("--duration", duration),
         Arguments.duration("--warmup", warmup), minQueries,
-        batch.map(OptionalInt::of).orElse(OptionalInt.empty()), dims, compareBare);
+        batch.map(OptionalInt::of).orElse(OptionalInt.empty()), dims, compareBare,
+        targetQps.map(OptionalDouble::of).orElse(OptionalDouble.empty()), findPeak,
+        Arguments.duration("--latency-bound", latencyBound), workers, data, labels, network.map(NetworkModel::parse),
+        wattsPerCore, dryRun);
     ProgressBar bar = new ProgressBar(System.err, RunCommand.isTerminal());
+    List<String> notes = new java.util.ArrayList<>();
     BenchReport report;
     try (Model model = Model.open(file, options)) {
-      report = new Benchmark(model, file.toString(), Optional.of(file), options, config, bar, Ticker.system()).run();
+      report = new Benchmark(model, file.toString(), Optional.of(file), options, config, bar, Ticker.system(),
+          notes::add).run();
     } finally {
       bar.clear();
     }
     System.out.print(report.describe());
+    notes.forEach(note -> System.err.println("note: " + note));
     json.ifPresent(report::writeJson);
+    html.ifPresent(file -> HtmlReport.write(report, file));
     return 0;
   }
 
@@ -110,6 +153,7 @@ final class BenchCommand implements Callable<Integer> {
 
     void clear() {
       if (drawn) {
+        drawn = false;
         out.print("\r" + " ".repeat(70) + "\r");
         out.flush();
       }

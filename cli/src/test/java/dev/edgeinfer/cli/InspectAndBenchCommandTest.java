@@ -62,4 +62,33 @@ class InspectAndBenchCommandTest {
     assertTrue(s.get("bare_ort").get("throughput_ratio").asDouble() > 0);
     assertTrue(r.stdout().contains("bare ORT"), r.stdout());
   }
+
+  @Test
+  void benchServerFindsAPeakAndWritesJsonAndASelfContainedHtmlReport(@TempDir Path dir) throws IOException {
+    Path out = dir.resolve("server.json");
+    Path html = dir.resolve("server.html");
+    Cli.Result r = Cli.run("bench", Cli.DIGITS.toString(), "--scenario", "server", "--find-peak", "--latency-bound",
+        "10ms", "--duration", "3s", "--warmup", "100ms", "--network", "rtt=40ms,bandwidth=10mbit",
+        "--json", out.toString(), "--html", html.toString());
+    assertEquals(0, r.exitCode(), r.stderr());
+    JsonNode s = json.readTree(out.toFile());
+    assertEquals("server", s.get("scenario").asText());
+    assertTrue(s.get("server").get("steps").size() >= 2, s.toString());
+    assertTrue(s.get("server").get("peak_qps").asDouble() > 0, s.toString());
+    assertTrue(s.has("energy_j_per_inference") && s.has("inferences_per_j") && s.has("energy_source"), s.toString());
+    assertTrue(s.get("roofline").get("%_of_peak").asDouble() > 0, s.toString());
+    assertTrue(s.get("edge_vs_cloud").get("cloud_p50_ms").asDouble() > 40, s.toString());
+    String page = java.nio.file.Files.readString(html);
+    assertTrue(page.contains("<svg") && page.contains("digits.onnx"), "report lacks plots or the model name");
+  }
+
+  @Test
+  void benchAccuracyModeScoresLabelledData(@TempDir Path dir) throws IOException {
+    Path out = dir.resolve("acc.json");
+    Cli.Result r = Cli.run("bench", Cli.DIGITS.toString(), "--duration", "500ms", "--warmup", "50ms",
+        "--data", Cli.DIGITS_DIR.resolve("test_x.npy").toString(), "--labels", Cli.DIGITS_DIR.resolve("test_y.npy").toString(),
+        "--json", out.toString());
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertEquals(0.9778, json.readTree(out.toFile()).get("accuracy").asDouble(), 1e-4);
+  }
 }

@@ -40,16 +40,49 @@ public final class LatencyHistogram {
     return new LatencySummary(percentileMillis(50), percentileMillis(90), percentileMillis(99), maxMillis(), meanMillis());
   }
 
-  /** Counts per bucket for plots: {@code [upper bound ms, count]} pairs over log-spaced buckets. */
-  public java.util.List<double[]> distribution() {
-    java.util.List<double[]> points = new java.util.ArrayList<>();
+  /**
+   * Counts per log-spaced bucket (each 25 % wider than the last, starting at 1 µs), for plots;
+   * empty buckets below the smallest and above the largest value are left out.
+   */
+  public java.util.List<Bucket> distribution() {
+    java.util.List<Bucket> buckets = new java.util.ArrayList<>();
     if (count() == 0) {
-      return points;
+      return buckets;
     }
     for (var v : histogram.logarithmicBucketValues(1000, 1.25)) {
-      points.add(new double[] {v.getValueIteratedTo() / 1e6, v.getCountAddedInThisIterationStep()});
+      if (v.getCountAddedInThisIterationStep() > 0 || !buckets.isEmpty()) {
+        buckets.add(new Bucket(v.getValueIteratedTo() / 1e6, v.getCountAddedInThisIterationStep()));
+      }
     }
-    return points;
+    while (!buckets.isEmpty() && buckets.getLast().count() == 0) {
+      buckets.removeLast();
+    }
+    return buckets;
+  }
+
+  /**
+   * The value at {@code percentile} (0-100), raised to a conservative estimate of the true
+   * percentile at 99 % confidence, in milliseconds: with {@code n} samples, the order statistic
+   * {@code k = ceil(n·p + 2.326·sqrt(n·p·(1-p)))} (the normal approximation of the binomial bound
+   * MLPerf's early stopping uses). Empty when there are too few samples for any such bound.
+   */
+  public java.util.OptionalDouble earlyStoppingMillis(double percentile) {
+    long n = count();
+    double p = percentile / 100;
+    double k = Math.ceil(n * p + 2.326 * Math.sqrt(n * p * (1 - p)));
+    if (n == 0 || k >= n) {
+      return java.util.OptionalDouble.empty();
+    }
+    return java.util.OptionalDouble.of(histogram.getValueAtPercentile(100.0 * (k + 1) / n) / 1e6);
+  }
+
+  /**
+   * One histogram bucket.
+   *
+   * @param upToMillis the bucket's upper bound
+   * @param count latencies recorded in it
+   */
+  public record Bucket(double upToMillis, long count) {
   }
 
   /**
