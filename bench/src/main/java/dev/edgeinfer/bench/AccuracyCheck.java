@@ -9,30 +9,46 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Accuracy mode: runs every sample of a .npy file through the model and counts how often the
- * best class of the first output equals the label. Batches when the model has a batch axis.
+ * Accuracy mode: runs every sample of a .npy file through the model and counts how often the best
+ * class of the first output equals the label. Batches when the model has a batch axis.
  */
 final class AccuracyCheck {
   private static final int MAX_BATCH = 64;
 
-  private AccuracyCheck() {
-  }
+  private AccuracyCheck() {}
 
   static double run(Model model, NpyArray data, NpyArray labels) {
     if (model.signature().inputs().size() != 1) {
-      throw new BenchException("accuracy mode feeds single-input models; this one takes "
-          + model.signature().inputs().stream().map(TensorSpec::name).toList());
+      throw new BenchException(
+          "accuracy mode feeds single-input models; this one takes "
+              + model.signature().inputs().stream().map(TensorSpec::name).toList());
     }
     TensorSpec input = model.signature().inputs().getFirst();
     long[] sampleShape = input.concreteShape(1, Map.of(), 1);
     long perSample = Arrays.stream(sampleShape).reduce(1, Math::multiplyExact);
     if (perSample != data.sampleSize()) {
-      throw new BenchException("--data " + data.name() + " has samples of shape " + Arrays.toString(data.sampleShape())
-          + " (" + data.sampleSize() + " values) but input " + input + " takes " + perSample + " per sample");
+      throw new BenchException(
+          "--data "
+              + data.name()
+              + " has samples of shape "
+              + Arrays.toString(data.sampleShape())
+              + " ("
+              + data.sampleSize()
+              + " values) but input "
+              + input
+              + " takes "
+              + perSample
+              + " per sample");
     }
     if (labels.samples() != data.samples() || labels.sampleSize() != 1) {
-      throw new BenchException("--labels " + labels.name() + " has shape " + Arrays.toString(labels.shape()) + " but --data has "
-          + data.samples() + " samples; give one class index per sample");
+      throw new BenchException(
+          "--labels "
+              + labels.name()
+              + " has shape "
+              + Arrays.toString(labels.shape())
+              + " but --data has "
+              + data.samples()
+              + " samples; give one class index per sample");
     }
     int batch = input.hasBatchAxis() ? MAX_BATCH : 1;
     long correct = 0;
@@ -40,12 +56,13 @@ final class AccuracyCheck {
       int rows = (int) Math.min(batch, data.samples() - first);
       float[] values = new float[Math.toIntExact(rows * perSample)];
       for (int r = 0; r < rows; r++) {
-        System.arraycopy(data.sample(first + r), 0, values, Math.toIntExact(r * perSample), (int) perSample);
+        System.arraycopy(
+            data.sample(first + r), 0, values, Math.toIntExact(r * perSample), (int) perSample);
       }
       long[] shape = sampleShape.clone();
       shape[0] = input.hasBatchAxis() ? rows : shape[0];
       try (Tensor tensor = Tensor.ofFloats(input.type(), values, shape);
-           Outputs outputs = model.run(Map.of(input.name(), tensor))) {
+          Outputs outputs = model.run(Map.of(input.name(), tensor))) {
         float[] scores = outputs.get(0).toFloatArray();
         int classes = scores.length / rows;
         for (int r = 0; r < rows; r++) {

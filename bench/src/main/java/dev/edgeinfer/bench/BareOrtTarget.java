@@ -23,35 +23,46 @@ final class BareOrtTarget implements InferenceTarget {
   private final Map<String, Tensor> values;
   private final int batch;
 
-  BareOrtTarget(Path modelFile, ModelOptions options, Model reference, int batch, Map<String, long[]> shapes, long seed) {
+  BareOrtTarget(
+      Path modelFile,
+      ModelOptions options,
+      Model reference,
+      int batch,
+      Map<String, long[]> shapes,
+      long seed) {
     this.batch = batch;
     this.values = SyntheticInputs.create(reference.signature(), batch, shapes, seed);
-    OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "edgeinfer");
+    OrtEnvironment env =
+        OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "edgeinfer");
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
       opts.setIntraOpNumThreads(options.intraOpThreads());
       opts.setInterOpNumThreads(options.interOpThreads());
-      opts.setOptimizationLevel(switch (options.optimization()) {
-        case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-        case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-        case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-        case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
-      });
+      opts.setOptimizationLevel(
+          switch (options.optimization()) {
+            case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+            case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+            case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+            case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+          });
       this.session = env.createSession(modelFile.toString(), opts);
       for (var entry : values.entrySet()) {
         Tensor t = entry.getValue();
-        OnnxTensor tensor = t.type() == dev.edgeinfer.runtime.ElementType.STRING
-            ? OnnxTensor.createTensor(env, t.toStrings(), t.shape())
-            : OnnxTensor.createTensor(env, copy(t.buffer()), t.shape(), javaType(t));
+        OnnxTensor tensor =
+            t.type() == dev.edgeinfer.runtime.ElementType.STRING
+                ? OnnxTensor.createTensor(env, t.toStrings(), t.shape())
+                : OnnxTensor.createTensor(env, copy(t.buffer()), t.shape(), javaType(t));
         inputs.put(entry.getKey(), tensor);
       }
     } catch (OrtException e) {
       close();
-      throw new BenchException("the bare ONNX Runtime baseline could not load " + modelFile + ": " + e.getMessage());
+      throw new BenchException(
+          "the bare ONNX Runtime baseline could not load " + modelFile + ": " + e.getMessage());
     }
   }
 
   private static ByteBuffer copy(ByteBuffer source) {
-    ByteBuffer copy = ByteBuffer.allocateDirect(source.remaining()).order(java.nio.ByteOrder.nativeOrder());
+    ByteBuffer copy =
+        ByteBuffer.allocateDirect(source.remaining()).order(java.nio.ByteOrder.nativeOrder());
     copy.put(source.duplicate());
     return copy.flip();
   }

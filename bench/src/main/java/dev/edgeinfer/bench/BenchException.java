@@ -1,6 +1,9 @@
 package dev.edgeinfer.bench;
 
-/** The unchecked exception of the bench module: a bad benchmark setting, named with its value. Exit code 2. */
+/**
+ * The unchecked exception of the bench module: a bad benchmark setting, named with its value. Exit
+ * code 2.
+ */
 public final class BenchException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

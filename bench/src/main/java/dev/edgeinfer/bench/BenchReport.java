@@ -29,7 +29,8 @@ import java.util.OptionalDouble;
  * @param throughputPerSecond samples per second
  * @param latency per-query latency percentiles in milliseconds
  * @param distribution per-query latency histogram, for plots
- * @param headline the scenario's headline percentile with its early-stopping estimate, when enough queries ran
+ * @param headline the scenario's headline percentile with its early-stopping estimate, when enough
+ *     queries ran
  * @param server the server scenario's loads, for that scenario
  * @param accuracy top-1 accuracy on the labelled data, in accuracy mode
  * @param energy energy spent while measuring
@@ -38,13 +39,27 @@ import java.util.OptionalDouble;
  * @param bare the bare ONNX Runtime loop, when compared
  * @param machine where it ran
  */
-public record BenchReport(Scenario scenario, String model, Optional<dev.edgeinfer.onnx.ModelSummary> details,
-                          String provider, int threads, int batch, long queries, long samples, double durationSeconds,
-                          double throughputPerSecond, LatencyHistogram.LatencySummary latency,
-                          List<LatencyHistogram.Bucket> distribution, Optional<Headline> headline,
-                          Optional<ServerLoad> server, OptionalDouble accuracy, Optional<EnergyFigures> energy,
-                          Optional<Roofline> roofline, Optional<CloudComparison> cloud, Optional<BareComparison> bare,
-                          Machine machine) {
+public record BenchReport(
+    Scenario scenario,
+    String model,
+    Optional<dev.edgeinfer.onnx.ModelSummary> details,
+    String provider,
+    int threads,
+    int batch,
+    long queries,
+    long samples,
+    double durationSeconds,
+    double throughputPerSecond,
+    LatencyHistogram.LatencySummary latency,
+    List<LatencyHistogram.Bucket> distribution,
+    Optional<Headline> headline,
+    Optional<ServerLoad> server,
+    OptionalDouble accuracy,
+    Optional<EnergyFigures> energy,
+    Optional<Roofline> roofline,
+    Optional<CloudComparison> cloud,
+    Optional<BareComparison> bare,
+    Machine machine) {
 
   public BenchReport {
     distribution = List.copyOf(distribution);
@@ -57,8 +72,7 @@ public record BenchReport(Scenario scenario, String model, Optional<dev.edgeinfe
    * @param millis its measured value
    * @param earlyStoppingMillis a conservative estimate of the true percentile at 99 % confidence
    */
-  public record Headline(double percentile, double millis, double earlyStoppingMillis) {
-  }
+  public record Headline(double percentile, double millis, double earlyStoppingMillis) {}
 
   /**
    * The bare {@code OrtSession.run} loop measured in the same run.
@@ -67,7 +81,8 @@ public record BenchReport(Scenario scenario, String model, Optional<dev.edgeinfe
    * @param throughputPerSecond its samples per second
    * @param latency its per-query latency
    */
-  public record BareComparison(int batch, double throughputPerSecond, LatencyHistogram.LatencySummary latency) {
+  public record BareComparison(
+      int batch, double throughputPerSecond, LatencyHistogram.LatencySummary latency) {
     static BareComparison of(Measurement m) {
       return new BareComparison(m.batch(), m.samplesPerSecond(), m.latencies().summary());
     }
@@ -93,8 +108,12 @@ public record BenchReport(Scenario scenario, String model, Optional<dev.edgeinfe
     try (OutputStream out = Files.newOutputStream(file)) {
       writeJson(out);
     } catch (IOException e) {
-      throw new BenchException("cannot write the report to " + file + " (" + e.getMessage()
-          + "); check the folder exists and is writable");
+      throw new BenchException(
+          "cannot write the report to "
+              + file
+              + " ("
+              + e.getMessage()
+              + "); check the folder exists and is writable");
     }
   }
 
@@ -225,7 +244,8 @@ public record BenchReport(Scenario scenario, String model, Optional<dev.edgeinfe
     out.write('\n');
   }
 
-  private static void writeLatency(JsonGenerator json, String field, LatencyHistogram.LatencySummary l) throws IOException {
+  private static void writeLatency(
+      JsonGenerator json, String field, LatencyHistogram.LatencySummary l) throws IOException {
     json.writeObjectFieldStart(field);
     json.writeNumberField("p50", round(l.p50()));
     json.writeNumberField("p90", round(l.p90()));
@@ -238,36 +258,112 @@ public record BenchReport(Scenario scenario, String model, Optional<dev.edgeinfe
   /** A few human-readable lines. */
   public String describe() {
     StringBuilder text = new StringBuilder();
-    text.append(String.format(Locale.ROOT, "scenario   %s, batch %d, %s, threads %s%n", scenario, batch, provider,
-        threads == 0 ? "auto" : Integer.toString(threads)));
-    text.append(String.format(Locale.ROOT, "throughput %.1f samples/s (%d queries in %.2f s)%n", throughputPerSecond,
-        queries, durationSeconds));
-    text.append(String.format(Locale.ROOT, "latency    p50 %.4f ms  p90 %.4f ms  p99 %.4f ms  max %.4f ms  mean %.4f ms%n",
-        latency.p50(), latency.p90(), latency.p99(), latency.max(), latency.mean()));
-    headline.ifPresent(h -> text.append(String.format(Locale.ROOT,
-        "headline   p%.0f %.4f ms (early-stopping estimate %.4f ms)%n", h.percentile(), h.millis(), h.earlyStoppingMillis())));
-    server.ifPresent(s -> {
-      for (LoadPoint p : s.steps()) {
-        text.append(String.format(Locale.ROOT, "load       offered %.1f q/s -> %.1f q/s, p50 %.3f ms, p99 %.3f ms%s%n",
-            p.offeredQps(), p.achievedQps(), p.p50Millis(), p.p99Millis(), p.withinBound() ? "" : "  (over bound)"));
-      }
-      text.append(String.format(Locale.ROOT, "server     %.1f q/s with p99 under %.1f ms%n", s.peakQps(), s.latencyBoundMillis()));
-    });
-    accuracy.ifPresent(a -> text.append(String.format(Locale.ROOT, "accuracy   %.2f %%%n", a * 100)));
-    energy.ifPresent(e -> text.append(String.format(Locale.ROOT, "energy     %.6f J/inference, %.1f inferences/J (%s)%n",
-        e.joulesPerInference(), e.inferencesPerJoule(), e.isEstimate() ? e.description() : e.source())));
-    roofline.ifPresent(r -> text.append(String.format(Locale.ROOT,
-        "roofline   %.2f GMAC/s of %.1f peak = %.1f %% (%s)%n", r.achievedGmacPerSecond(), r.peakGmacPerSecond(),
-        r.percentOfPeak(), r.peakDerivation())));
-    cloud.ifPresent(c -> text.append(String.format(Locale.ROOT,
-        "cloud      p50 %.3f ms, p99 %.3f ms via %.0f ms RTT at %.1f Mbit/s (edge p50 %.3f ms)%n", c.cloudP50Millis(),
-        c.cloudP99Millis(), c.rttMillis(), c.bandwidthMbit(), c.localP50Millis())));
-    bare.ifPresent(b -> text.append(String.format(Locale.ROOT,
-        "bare ORT   batch %d: %.1f samples/s, p50 %.4f ms -> ours/bare p50 %.3fx (%+.1f us), throughput %.3fx%n",
-        b.batch(), b.throughputPerSecond(), b.latency().p50(), p50Ratio().orElseThrow(), p50OverheadMicros().orElseThrow(),
-        throughputRatio().orElseThrow())));
-    text.append(String.format(Locale.ROOT, "machine    %s, %d cores, %s, Java %s, ONNX Runtime %s%n", machine.cpu(),
-        machine.cores(), machine.os(), machine.java(), machine.onnxRuntime()));
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "scenario   %s, batch %d, %s, threads %s%n",
+            scenario,
+            batch,
+            provider,
+            threads == 0 ? "auto" : Integer.toString(threads)));
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "throughput %.1f samples/s (%d queries in %.2f s)%n",
+            throughputPerSecond,
+            queries,
+            durationSeconds));
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "latency    p50 %.4f ms  p90 %.4f ms  p99 %.4f ms  max %.4f ms  mean %.4f ms%n",
+            latency.p50(),
+            latency.p90(),
+            latency.p99(),
+            latency.max(),
+            latency.mean()));
+    headline.ifPresent(
+        h ->
+            text.append(
+                String.format(
+                    Locale.ROOT,
+                    "headline   p%.0f %.4f ms (early-stopping estimate %.4f ms)%n",
+                    h.percentile(),
+                    h.millis(),
+                    h.earlyStoppingMillis())));
+    server.ifPresent(
+        s -> {
+          for (LoadPoint p : s.steps()) {
+            text.append(
+                String.format(
+                    Locale.ROOT,
+                    "load       offered %.1f q/s -> %.1f q/s, p50 %.3f ms, p99 %.3f ms%s%n",
+                    p.offeredQps(),
+                    p.achievedQps(),
+                    p.p50Millis(),
+                    p.p99Millis(),
+                    p.withinBound() ? "" : "  (over bound)"));
+          }
+          text.append(
+              String.format(
+                  Locale.ROOT,
+                  "server     %.1f q/s with p99 under %.1f ms%n",
+                  s.peakQps(),
+                  s.latencyBoundMillis()));
+        });
+    accuracy.ifPresent(
+        a -> text.append(String.format(Locale.ROOT, "accuracy   %.2f %%%n", a * 100)));
+    energy.ifPresent(
+        e ->
+            text.append(
+                String.format(
+                    Locale.ROOT,
+                    "energy     %.6f J/inference, %.1f inferences/J (%s)%n",
+                    e.joulesPerInference(),
+                    e.inferencesPerJoule(),
+                    e.isEstimate() ? e.description() : e.source())));
+    roofline.ifPresent(
+        r ->
+            text.append(
+                String.format(
+                    Locale.ROOT,
+                    "roofline   %.2f GMAC/s of %.1f peak = %.1f %% (%s)%n",
+                    r.achievedGmacPerSecond(),
+                    r.peakGmacPerSecond(),
+                    r.percentOfPeak(),
+                    r.peakDerivation())));
+    cloud.ifPresent(
+        c ->
+            text.append(
+                String.format(
+                    Locale.ROOT,
+                    "cloud      p50 %.3f ms, p99 %.3f ms via %.0f ms RTT at %.1f Mbit/s (edge p50 %.3f ms)%n",
+                    c.cloudP50Millis(),
+                    c.cloudP99Millis(),
+                    c.rttMillis(),
+                    c.bandwidthMbit(),
+                    c.localP50Millis())));
+    bare.ifPresent(
+        b ->
+            text.append(
+                String.format(
+                    Locale.ROOT,
+                    "bare ORT   batch %d: %.1f samples/s, p50 %.4f ms -> ours/bare p50 %.3fx (%+.1f us), throughput %.3fx%n",
+                    b.batch(),
+                    b.throughputPerSecond(),
+                    b.latency().p50(),
+                    p50Ratio().orElseThrow(),
+                    p50OverheadMicros().orElseThrow(),
+                    throughputRatio().orElseThrow())));
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "machine    %s, %d cores, %s, Java %s, ONNX Runtime %s%n",
+            machine.cpu(),
+            machine.cores(),
+            machine.os(),
+            machine.java(),
+            machine.onnxRuntime()));
     return text.toString();
   }
 

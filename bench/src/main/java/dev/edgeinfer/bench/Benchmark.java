@@ -25,10 +25,10 @@ import java.util.function.IntFunction;
 
 /**
  * Runs a scenario against a loaded model on synthetic inputs and reports latency, throughput,
- * energy and the share of the machine's peak. With {@code compareBare}, a bare ONNX Runtime loop
- * on the same model runs in alternating rounds, so both see the same machine noise and the
- * overhead is a ratio measured in one run. Runs on the calling thread (the server scenario adds
- * its own worker pool).
+ * energy and the share of the machine's peak. With {@code compareBare}, a bare ONNX Runtime loop on
+ * the same model runs in alternating rounds, so both see the same machine noise and the overhead is
+ * a ratio measured in one run. Runs on the calling thread (the server scenario adds its own worker
+ * pool).
  */
 public final class Benchmark {
   private static final int ROUNDS = 6;
@@ -52,8 +52,15 @@ public final class Benchmark {
    * @param options the options it was loaded with, copied by the bare baseline
    * @param notes one-line remarks for the user (meters that could not be read, ...)
    */
-  public Benchmark(Model model, String modelName, Optional<Path> modelFile, ModelOptions options, BenchConfig config,
-                   Progress progress, Ticker ticker, Consumer<String> notes) {
+  public Benchmark(
+      Model model,
+      String modelName,
+      Optional<Path> modelFile,
+      ModelOptions options,
+      BenchConfig config,
+      Progress progress,
+      Ticker ticker,
+      Consumer<String> notes) {
     this.model = model;
     this.modelName = modelName;
     this.modelFile = modelFile;
@@ -69,49 +76,98 @@ public final class Benchmark {
 
   public BenchReport run() {
     Optional<ModelSummary> details = modelFile.flatMap(Benchmark::summary);
-    OptionalDouble accuracy = config.data().isEmpty() || config.labels().isEmpty() ? OptionalDouble.empty()
-        : OptionalDouble.of(AccuracyCheck.run(model, NpyArray.read(config.data().get()), NpyArray.read(config.labels().get())));
+    OptionalDouble accuracy =
+        config.data().isEmpty() || config.labels().isEmpty()
+            ? OptionalDouble.empty()
+            : OptionalDouble.of(
+                AccuracyCheck.run(
+                    model,
+                    NpyArray.read(config.data().get()),
+                    NpyArray.read(config.labels().get())));
     boolean batched = model.signature().inputs().stream().allMatch(s -> s.hasBatchAxis());
     if (config.batch().isPresent() && config.batch().getAsInt() > 1 && !batched) {
-      throw new BenchException("--batch " + config.batch().getAsInt() + " needs a model whose inputs have a symbolic "
-          + "first axis; this model's inputs are " + model.signature().inputs());
+      throw new BenchException(
+          "--batch "
+              + config.batch().getAsInt()
+              + " needs a model whose inputs have a symbolic "
+              + "first axis; this model's inputs are "
+              + model.signature().inputs());
     }
     try (EnergyMeter meter = EnergyMeter.detect(energyOptions(), notes)) {
-      Result result = config.scenario() == Scenario.SERVER ? server(meter) : closedLoop(meter, batched);
+      Result result =
+          config.scenario() == Scenario.SERVER ? server(meter) : closedLoop(meter, batched);
       progress.update("done", 1);
       Measurement m = result.measured();
       LatencyHistogram latencies = m.latencies();
       double percentile = config.scenario().headlinePercentile();
-      Optional<BenchReport.Headline> headline = latencies.earlyStoppingMillis(percentile).stream()
-          .mapToObj(estimate -> new BenchReport.Headline(percentile, latencies.percentileMillis(percentile), estimate))
-          .findFirst();
+      Optional<BenchReport.Headline> headline =
+          latencies.earlyStoppingMillis(percentile).stream()
+              .mapToObj(
+                  estimate ->
+                      new BenchReport.Headline(
+                          percentile, latencies.percentileMillis(percentile), estimate))
+              .findFirst();
       double throughput = m.samplesPerSecond();
-      Optional<EnergyFigures> energy = Optional.of(new EnergyFigures(meter.source(), meter.description(), result.joules(),
-          result.energySamples()));
-      Optional<Roofline> roofline = details.filter(d -> d.macs() > 0 && !config.dryRun()).map(d -> roofline(d, throughput));
+      Optional<EnergyFigures> energy =
+          Optional.of(
+              new EnergyFigures(
+                  meter.source(), meter.description(), result.joules(), result.energySamples()));
+      Optional<Roofline> roofline =
+          details.filter(d -> d.macs() > 0 && !config.dryRun()).map(d -> roofline(d, throughput));
       Optional<CloudComparison> cloud = config.network().map(n -> cloud(n, m));
-      return new BenchReport(config.scenario(), modelName, details, config.dryRun() ? "none (dry run)" : model.provider().toString(),
-          options.intraOpThreads(), m.batch(), m.queries(), m.samples(), m.nanos() / 1e9, throughput, latencies.summary(),
-          latencies.distribution(), headline, result.server(), accuracy, energy, roofline, cloud, result.bare(),
+      return new BenchReport(
+          config.scenario(),
+          modelName,
+          details,
+          config.dryRun() ? "none (dry run)" : model.provider().toString(),
+          options.intraOpThreads(),
+          m.batch(),
+          m.queries(),
+          m.samples(),
+          m.nanos() / 1e9,
+          throughput,
+          latencies.summary(),
+          latencies.distribution(),
+          headline,
+          result.server(),
+          accuracy,
+          energy,
+          roofline,
+          cloud,
+          result.bare(),
           Machine.detect());
     }
   }
 
   /** What a scenario measured. */
-  private record Result(Measurement measured, Optional<BenchReport.BareComparison> bare, Optional<ServerLoad> server,
-                        double joules, long energySamples) {
-  }
+  private record Result(
+      Measurement measured,
+      Optional<BenchReport.BareComparison> bare,
+      Optional<ServerLoad> server,
+      double joules,
+      long energySamples) {}
 
   private Result closedLoop(EnergyMeter meter, boolean batched) {
     IntFunction<InferenceTarget> ours = b -> target(b, batched);
-    IntFunction<InferenceTarget> bare = b -> new BareOrtTarget(modelFile.orElseThrow(), options, model, b, config.shapes(), SEED);
-    boolean sweep = config.batch().isEmpty() && config.scenario() == Scenario.OFFLINE && batched && !config.dryRun();
-    int oursBatch = sweep ? bestBatch(ours, "batch sweep") : config.batch().orElse(
-        config.scenario() == Scenario.MULTI_STREAM ? Scenario.MULTI_STREAM_SAMPLES : 1);
-    int bareBatch = !config.compareBare() ? 0 : sweep ? bestBatch(bare, "batch sweep (bare ORT)") : oursBatch;
+    IntFunction<InferenceTarget> bare =
+        b -> new BareOrtTarget(modelFile.orElseThrow(), options, model, b, config.shapes(), SEED);
+    boolean sweep =
+        config.batch().isEmpty()
+            && config.scenario() == Scenario.OFFLINE
+            && batched
+            && !config.dryRun();
+    int oursBatch =
+        sweep
+            ? bestBatch(ours, "batch sweep")
+            : config
+                .batch()
+                .orElse(
+                    config.scenario() == Scenario.MULTI_STREAM ? Scenario.MULTI_STREAM_SAMPLES : 1);
+    int bareBatch =
+        !config.compareBare() ? 0 : sweep ? bestBatch(bare, "batch sweep (bare ORT)") : oursBatch;
 
     try (InferenceTarget target = ours.apply(oursBatch);
-         InferenceTarget baseline = config.compareBare() ? bare.apply(bareBatch) : null) {
+        InferenceTarget baseline = config.compareBare() ? bare.apply(bareBatch) : null) {
       progress.update("warm-up", 0.3);
       warm(target);
       if (baseline != null) {
@@ -127,15 +183,24 @@ public final class Benchmark {
         double base = 0.3 + 0.7 * round / rounds;
         double step = 0.7 / rounds;
         meter.start();
-        Measurement m = measure(target, roundNanos, minQueries, base, baseline == null ? step : step / 2);
+        Measurement m =
+            measure(target, roundNanos, minQueries, base, baseline == null ? step : step / 2);
         joules += meter.stop();
         measured = measured.plus(m);
         if (baseline != null) {
-          bareMeasured = bareMeasured.plus(measure(baseline, roundNanos, minQueries, base + step / 2, step / 2));
+          bareMeasured =
+              bareMeasured.plus(
+                  measure(baseline, roundNanos, minQueries, base + step / 2, step / 2));
         }
       }
-      return new Result(measured, baseline == null ? Optional.empty() : Optional.of(BenchReport.BareComparison.of(bareMeasured)),
-          Optional.empty(), joules, measured.samples());
+      return new Result(
+          measured,
+          baseline == null
+              ? Optional.empty()
+              : Optional.of(BenchReport.BareComparison.of(bareMeasured)),
+          Optional.empty(),
+          joules,
+          measured.samples());
     }
   }
 
@@ -150,36 +215,72 @@ public final class Benchmark {
   }
 
   private Result server(EnergyMeter meter) {
-    int workers = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
+    int workers =
+        config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
     long bound = config.latencyBound().toNanos();
     try (InferenceTarget target = target(config.batch().orElse(1), true)) {
       progress.update("warm-up", 0.05);
       warm(target);
-      PoissonLoad load = new PoissonLoad(target, workers, ticker, Executors::newFixedThreadPool, SEED);
+      PoissonLoad load =
+          new PoissonLoad(target, workers, ticker, Executors::newFixedThreadPool, SEED);
       meter.start();
       List<PoissonLoad.Step> steps;
       if (config.targetQps().isPresent()) {
         double qps = config.targetQps().getAsDouble();
         progress.update(String.format(java.util.Locale.ROOT, "offering %.0f q/s", qps), 0.1);
-        steps = List.of(load.offer(qps, config.duration().toNanos(), PoissonLoad.backlogFor(qps, bound)));
+        steps =
+            List.of(
+                load.offer(qps, config.duration().toNanos(), PoissonLoad.backlogFor(qps, bound)));
       } else {
-        long stepNanos = Math.max(Duration.ofMillis(500).toNanos(), config.duration().toNanos() / 8);
+        long stepNanos =
+            Math.max(Duration.ofMillis(500).toNanos(), config.duration().toNanos() / 8);
         double start = startingRate(target, workers);
-        steps = load.findPeak(start, stepNanos, bound, PEAK_SEARCH_STEPS, (i, max, step) -> progress.update(
-            String.format(java.util.Locale.ROOT, "step %d: %.0f q/s", i, step.offeredQps()), 0.1 + 0.9 * i / max));
+        steps =
+            load.findPeak(
+                start,
+                stepNanos,
+                bound,
+                PEAK_SEARCH_STEPS,
+                (i, max, step) ->
+                    progress.update(
+                        String.format(
+                            java.util.Locale.ROOT, "step %d: %.0f q/s", i, step.offeredQps()),
+                        0.1 + 0.9 * i / max));
       }
       double joules = meter.stop();
       long energySamples = steps.stream().mapToLong(s -> s.completed() * target.batch()).sum();
-      List<LoadPoint> points = steps.stream().map(s -> new LoadPoint(s.offeredQps(), s.achievedQps(),
-          s.latencies().percentileMillis(50), s.latencies().percentileMillis(99), PoissonLoad.withinBound(s, bound))).toList();
-      PoissonLoad.Step chosen = config.targetQps().isPresent() ? steps.getFirst() : steps.stream()
-          .filter(s -> PoissonLoad.withinBound(s, bound)).max(Comparator.comparingDouble(PoissonLoad.Step::offeredQps))
-          .orElse(steps.getFirst());
-      double peak = steps.stream().filter(s -> PoissonLoad.withinBound(s, bound))
-          .mapToDouble(PoissonLoad.Step::offeredQps).max().orElse(0);
-      Measurement measured = new Measurement(target.batch(), chosen.completed(), chosen.nanos(), chosen.latencies());
-      return new Result(measured, Optional.empty(),
-          Optional.of(new ServerLoad(config.latencyBound().toNanos() / 1e6, peak, points)), joules, energySamples);
+      List<LoadPoint> points =
+          steps.stream()
+              .map(
+                  s ->
+                      new LoadPoint(
+                          s.offeredQps(),
+                          s.achievedQps(),
+                          s.latencies().percentileMillis(50),
+                          s.latencies().percentileMillis(99),
+                          PoissonLoad.withinBound(s, bound)))
+              .toList();
+      PoissonLoad.Step chosen =
+          config.targetQps().isPresent()
+              ? steps.getFirst()
+              : steps.stream()
+                  .filter(s -> PoissonLoad.withinBound(s, bound))
+                  .max(Comparator.comparingDouble(PoissonLoad.Step::offeredQps))
+                  .orElse(steps.getFirst());
+      double peak =
+          steps.stream()
+              .filter(s -> PoissonLoad.withinBound(s, bound))
+              .mapToDouble(PoissonLoad.Step::offeredQps)
+              .max()
+              .orElse(0);
+      Measurement measured =
+          new Measurement(target.batch(), chosen.completed(), chosen.nanos(), chosen.latencies());
+      return new Result(
+          measured,
+          Optional.empty(),
+          Optional.of(new ServerLoad(config.latencyBound().toNanos() / 1e6, peak, points)),
+          joules,
+          energySamples);
     }
   }
 
@@ -187,7 +288,8 @@ public final class Benchmark {
   private double startingRate(InferenceTarget target, int workers) {
     Measurement probe = measure(target, Duration.ofMillis(300).toNanos(), 3, 0.05, 0);
     double perWorker = probe.queries() / Math.max(probe.nanos() / 1e9, 1e-9);
-    return Math.max(1, perWorker * Math.min(workers, Runtime.getRuntime().availableProcessors()) / 2);
+    return Math.max(
+        1, perWorker * Math.min(workers, Runtime.getRuntime().availableProcessors()) / 2);
   }
 
   private EnergyMeter.Options energyOptions() {
@@ -196,9 +298,16 @@ public final class Benchmark {
   }
 
   private Roofline roofline(ModelSummary details, double samplesPerSecond) {
-    CpuPeak peak = CpuPeak.detect(Path.of("/proc"), Path.of("/sys"), Runtime.getRuntime().availableProcessors());
+    CpuPeak peak =
+        CpuPeak.detect(
+            Path.of("/proc"), Path.of("/sys"), Runtime.getRuntime().availableProcessors());
     double achieved = details.macs() * samplesPerSecond / 1e9;
-    return new Roofline(details.macs(), details.macsAreLowerBound(), achieved, peak.peakGmacPerSecond(), peak.features(),
+    return new Roofline(
+        details.macs(),
+        details.macsAreLowerBound(),
+        achieved,
+        peak.peakGmacPerSecond(),
+        peak.features(),
         peak.derivation());
   }
 
@@ -221,8 +330,15 @@ public final class Benchmark {
     }
     double transfer = network.transferMillis(up * batch, down * batch);
     var local = m.latencies().summary();
-    return new CloudComparison(network.rttMillis(), network.bandwidthMbit(), up, down, local.p50(), local.p99(),
-        local.p50() + transfer, local.p99() + transfer);
+    return new CloudComparison(
+        network.rttMillis(),
+        network.bandwidthMbit(),
+        up,
+        down,
+        local.p50(),
+        local.p99(),
+        local.p50() + transfer,
+        local.p99() + transfer);
   }
 
   private static long bytes(Tensor t) {
@@ -253,7 +369,12 @@ public final class Benchmark {
     } while (ticker.nanos() < until || runs < 3);
   }
 
-  private Measurement measure(InferenceTarget target, long nanos, long minQueries, double progressBase, double progressSpan) {
+  private Measurement measure(
+      InferenceTarget target,
+      long nanos,
+      long minQueries,
+      double progressBase,
+      double progressSpan) {
     LatencyHistogram latencies = new LatencyHistogram();
     long start = ticker.nanos();
     long end = start + nanos;
@@ -268,7 +389,8 @@ public final class Benchmark {
       queries++;
       if (progressSpan > 0 && now - lastProgress > 100_000_000L) {
         lastProgress = now;
-        progress.update("measure", progressBase + progressSpan * Math.min(1, (double) (now - start) / nanos));
+        progress.update(
+            "measure", progressBase + progressSpan * Math.min(1, (double) (now - start) / nanos));
       }
     }
     return new Measurement(target.batch(), queries, now - start, latencies);

@@ -13,7 +13,12 @@ package dev.edgeinfer.bench;
  * @param cloudP50Millis local median plus the modelled transfer
  * @param cloudP99Millis local 99th percentile plus the modelled transfer
  */
-public record CloudComparison(double rttMillis, double bandwidthMbit, long bytesUpPerSample, long bytesDownPerSample,
-                              double localP50Millis, double localP99Millis, double cloudP50Millis,
-                              double cloudP99Millis) {
-}
+public record CloudComparison(
+    double rttMillis,
+    double bandwidthMbit,
+    long bytesUpPerSample,
+    long bytesDownPerSample,
+    double localP50Millis,
+    double localP99Millis,
+    double cloudP50Millis,
+    double cloudP99Millis) {}

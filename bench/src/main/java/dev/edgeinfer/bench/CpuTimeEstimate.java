@@ -8,12 +8,15 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * The fallback when no energy counter is readable: joules = process CPU seconds in the interval × a configured power
- * per busy core. It is an estimate, not a measurement, and says so: it ignores idle and uncore power, memory and
- * accelerators, and counts every thread of the process (inference, JIT, GC). Thread-safe.
+ * The fallback when no energy counter is readable: joules = process CPU seconds in the interval × a
+ * configured power per busy core. It is an estimate, not a measurement, and says so: it ignores
+ * idle and uncore power, memory and accelerators, and counts every thread of the process
+ * (inference, JIT, GC). Thread-safe.
  */
 final class CpuTimeEstimate implements EnergyMeter {
-  /** Linux's {@code USER_HZ}: {@code /proc/[pid]/stat} counts CPU time in hundredths of a second. */
+  /**
+   * Linux's {@code USER_HZ}: {@code /proc/[pid]/stat} counts CPU time in hundredths of a second.
+   */
   private static final long NANOS_PER_TICK = 10_000_000L;
 
   private final double wattsPerCore;
@@ -39,7 +42,8 @@ final class CpuTimeEstimate implements EnergyMeter {
    * {@code <procRoot>/self/stat} (10 ms resolution).
    */
   static LongSupplier processCpuNanos(Path procRoot) {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+    if (ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
         && os.getProcessCpuTime() >= 0) {
       return os::getProcessCpuTime;
     }
@@ -55,12 +59,14 @@ final class CpuTimeEstimate implements EnergyMeter {
     } catch (IOException e) {
       throw new BenchException("cannot read the process CPU time from " + stat + " (" + e + ")");
     }
-    // the command name in field 2 may hold spaces and parentheses; fields after it are plain numbers
+    // the command name in field 2 may hold spaces and parentheses; fields after it are plain
+    // numbers
     String[] fields = text.substring(text.lastIndexOf(')') + 1).trim().split("\\s+");
     try {
       return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK;
     } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
-      throw new BenchException(stat + " does not look like /proc/[pid]/stat: no utime and stime in fields 14 and 15");
+      throw new BenchException(
+          stat + " does not look like /proc/[pid]/stat: no utime and stime in fields 14 and 15");
     }
   }
 
@@ -86,7 +92,8 @@ final class CpuTimeEstimate implements EnergyMeter {
   @Override
   public synchronized double stop() {
     if (!measuring) {
-      throw new IllegalStateException("the CPU-time estimate has no open interval; call start() first");
+      throw new IllegalStateException(
+          "the CPU-time estimate has no open interval; call start() first");
     }
     measuring = false;
     return (cpuNanos.getAsLong() - startNanos) / 1e9 * wattsPerCore;

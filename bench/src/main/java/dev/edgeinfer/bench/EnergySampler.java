@@ -3,10 +3,10 @@ package dev.edgeinfer.bench;
 import java.time.Duration;
 
 /**
- * A daemon thread that calls a meter's sample action at a fixed interval, for counters that must be polled: power
- * that is integrated over time, or energy counters that may wrap more than once in a long interval. It starts on the
- * first {@link #ensureStarted()} and runs until {@link #close()}; the action itself decides whether an interval is
- * open. Thread-safe.
+ * A daemon thread that calls a meter's sample action at a fixed interval, for counters that must be
+ * polled: power that is integrated over time, or energy counters that may wrap more than once in a
+ * long interval. It starts on the first {@link #ensureStarted()} and runs until {@link #close()};
+ * the action itself decides whether an interval is open. Thread-safe.
  */
 final class EnergySampler implements AutoCloseable {
   private static final Duration JOIN_LIMIT = Duration.ofSeconds(5);

@@ -15,14 +15,16 @@ import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
- * Energy from the INA3221 power monitors of NVIDIA Jetson boards, read through Linux hwmon: power is sampled on a
- * daemon thread every sampling interval and integrated over time (trapezoid rule) on the injected clock.
+ * Energy from the INA3221 power monitors of NVIDIA Jetson boards, read through Linux hwmon: power
+ * is sampled on a daemon thread every sampling interval and integrated over time (trapezoid rule)
+ * on the injected clock.
  *
- * <p>It measures only the rails the board wires to the sensor. Where a channel is labelled as the total input
- * ({@code VDD_IN}, {@code POM_5V_IN}, or any label ending in {@code _IN}), that channel alone is read, since the other
- * rails are part of it; otherwise all connected channels are summed, which on boards such as the AGX Xavier covers
- * the main rails but not the whole module. A channel's power is {@code power<i>_input} (µW) where the driver has it,
- * else {@code in<i>_input} (mV) × {@code curr<i>_input} (mA). Thread-safe.
+ * <p>It measures only the rails the board wires to the sensor. Where a channel is labelled as the
+ * total input ({@code VDD_IN}, {@code POM_5V_IN}, or any label ending in {@code _IN}), that channel
+ * alone is read, since the other rails are part of it; otherwise all connected channels are summed,
+ * which on boards such as the AGX Xavier covers the main rails but not the whole module. A
+ * channel's power is {@code power<i>_input} (µW) where the driver has it, else {@code in<i>_input}
+ * (mV) × {@code curr<i>_input} (mA). Thread-safe.
  */
 final class Ina3221Meter implements EnergyMeter {
 
@@ -40,7 +42,8 @@ final class Ina3221Meter implements EnergyMeter {
       if (Files.exists(power)) {
         return number(power);
       }
-      return number(hwmon.resolve("in" + index + "_input")) * (double) number(hwmon.resolve("curr" + index + "_input"));
+      return number(hwmon.resolve("in" + index + "_input"))
+          * (double) number(hwmon.resolve("curr" + index + "_input"));
     }
 
     boolean totalInput() {
@@ -70,20 +73,29 @@ final class Ina3221Meter implements EnergyMeter {
     this.sampler = new EnergySampler("edgeinfer-energy-ina3221", samplingInterval, this::sample);
   }
 
-  /** Opens the INA3221 sensors under {@code sysfsRoot}, or passes a note saying why there are none to read. */
-  static Optional<EnergyMeter> open(Path sysfsRoot, Duration samplingInterval, LongSupplier nanoClock,
-                                    Consumer<String> notes) {
+  /**
+   * Opens the INA3221 sensors under {@code sysfsRoot}, or passes a note saying why there are none
+   * to read.
+   */
+  static Optional<EnergyMeter> open(
+      Path sysfsRoot, Duration samplingInterval, LongSupplier nanoClock, Consumer<String> notes) {
     List<Path> sensors = sensors(sysfsRoot);
     if (sensors.isEmpty()) {
-      notes.accept("INA3221: no ina3221 hwmon device under " + sysfsRoot.resolve("bus/i2c/drivers") + " or "
-          + sysfsRoot.resolve("class/hwmon") + " (not a Jetson board)");
+      notes.accept(
+          "INA3221: no ina3221 hwmon device under "
+              + sysfsRoot.resolve("bus/i2c/drivers")
+              + " or "
+              + sysfsRoot.resolve("class/hwmon")
+              + " (not a Jetson board)");
       return Optional.empty();
     }
     List<Channel> readable = new ArrayList<>();
     for (Path hwmon : sensors) {
       for (int i = 1; i <= 3; i++) {
-        boolean wired = Files.exists(hwmon.resolve("power" + i + "_input"))
-            || Files.exists(hwmon.resolve("in" + i + "_input")) && Files.exists(hwmon.resolve("curr" + i + "_input"));
+        boolean wired =
+            Files.exists(hwmon.resolve("power" + i + "_input"))
+                || Files.exists(hwmon.resolve("in" + i + "_input"))
+                    && Files.exists(hwmon.resolve("curr" + i + "_input"));
         String label = label(hwmon, i);
         if (!wired || label.equalsIgnoreCase("NC")) {
           continue;
@@ -101,11 +113,15 @@ final class Ina3221Meter implements EnergyMeter {
       notes.accept("INA3221: found " + sensors + " but none of its channels could be read");
       return Optional.empty();
     }
-    List<Channel> chosen = readable.stream().filter(Channel::totalInput).findFirst().map(List::of).orElse(readable);
+    List<Channel> chosen =
+        readable.stream().filter(Channel::totalInput).findFirst().map(List::of).orElse(readable);
     return Optional.of(new Ina3221Meter(chosen, samplingInterval, nanoClock));
   }
 
-  /** hwmon folders of INA3221 sensors, found through the i2c driver and through the hwmon class, without repeats. */
+  /**
+   * hwmon folders of INA3221 sensors, found through the i2c driver and through the hwmon class,
+   * without repeats.
+   */
   private static List<Path> sensors(Path sysfsRoot) {
     Map<Path, Path> byRealPath = new LinkedHashMap<>();
     for (Path driver : list(sysfsRoot.resolve("bus/i2c/drivers"))) {
@@ -121,7 +137,8 @@ final class Ina3221Meter implements EnergyMeter {
       }
     }
     for (Path hwmon : list(sysfsRoot.resolve("class/hwmon"))) {
-      if (hwmon.getFileName().toString().startsWith("hwmon") && text(hwmon.resolve("name")).equals("ina3221")) {
+      if (hwmon.getFileName().toString().startsWith("hwmon")
+          && text(hwmon.resolve("name")).equals("ina3221")) {
         byRealPath.putIfAbsent(realPath(hwmon), hwmon);
       }
     }
@@ -129,7 +146,8 @@ final class Ina3221Meter implements EnergyMeter {
   }
 
   private static String label(Path hwmon, int index) {
-    for (String file : List.of("in" + index + "_label", "curr" + index + "_label", "power" + index + "_label")) {
+    for (String file :
+        List.of("in" + index + "_label", "curr" + index + "_label", "power" + index + "_label")) {
       String label = text(hwmon.resolve(file));
       if (!label.isEmpty()) {
         return label;
@@ -186,12 +204,18 @@ final class Ina3221Meter implements EnergyMeter {
 
   @Override
   public String description() {
-    String rails = channels.size() == 1 && channels.get(0).totalInput()
-        ? channels.get(0).label() + " (total input)"
-        : "sum of " + String.join(", ", channels.stream().map(Channel::label).toList());
+    String rails =
+        channels.size() == 1 && channels.get(0).totalInput()
+            ? channels.get(0).label() + " (total input)"
+            : "sum of " + String.join(", ", channels.stream().map(Channel::label).toList());
     List<String> folders = channels.stream().map(c -> c.hwmon().toString()).distinct().toList();
-    return "INA3221 " + rails + " via " + String.join(", ", folders) + ", sampled every "
-        + samplingInterval.toMillis() + " ms";
+    return "INA3221 "
+        + rails
+        + " via "
+        + String.join(", ", folders)
+        + ", sampled every "
+        + samplingInterval.toMillis()
+        + " ms";
   }
 
   @Override
@@ -226,7 +250,10 @@ final class Ina3221Meter implements EnergyMeter {
     return joules;
   }
 
-  /** Reads power now and adds the energy since the previous reading, as the trapezoid between the two. */
+  /**
+   * Reads power now and adds the energy since the previous reading, as the trapezoid between the
+   * two.
+   */
   synchronized void sample() {
     if (!measuring || failure.isPresent()) {
       return;
@@ -238,8 +265,11 @@ final class Ina3221Meter implements EnergyMeter {
       lastMicrowatts = microwatts;
       lastNanos = nanos;
     } catch (IOException | NumberFormatException e) {
-      failure = Optional.of("INA3221: reading power failed during the measurement (" + e
-          + "); energy for this run is unknown");
+      failure =
+          Optional.of(
+              "INA3221: reading power failed during the measurement ("
+                  + e
+                  + "); energy for this run is unknown");
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.edgeinfer.bench;
 
-/** One way of running one query: through EdgeInfer's {@code Model}, or a bare ONNX Runtime session. */
+/**
+ * One way of running one query: through EdgeInfer's {@code Model}, or a bare ONNX Runtime session.
+ */
 interface InferenceTarget extends AutoCloseable {
 
   /** Runs one query and frees its outputs. */

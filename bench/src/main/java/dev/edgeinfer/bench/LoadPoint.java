@@ -9,5 +9,9 @@ package dev.edgeinfer.bench;
  * @param p99Millis 99th percentile latency from the scheduled time
  * @param withinBound whether p99 stayed under the latency bound
  */
-public record LoadPoint(double offeredQps, double achievedQps, double p50Millis, double p99Millis, boolean withinBound) {
-}
+public record LoadPoint(
+    double offeredQps,
+    double achievedQps,
+    double p50Millis,
+    double p99Millis,
+    boolean withinBound) {}

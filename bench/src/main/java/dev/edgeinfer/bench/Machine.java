@@ -33,7 +33,11 @@ public record Machine(String cpu, int cores, String os, String java, String onnx
     } catch (RuntimeException e) {
       ort = "unknown";
     }
-    return new Machine(cpu, Runtime.getRuntime().availableProcessors(),
-        System.getProperty("os.name") + " " + System.getProperty("os.arch"), Runtime.version().toString(), ort);
+    return new Machine(
+        cpu,
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+        Runtime.version().toString(),
+        ort);
   }
 }

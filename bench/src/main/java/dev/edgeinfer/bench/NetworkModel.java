@@ -16,8 +16,12 @@ public record NetworkModel(double rttMillis, double bandwidthMbit) {
 
   public NetworkModel {
     if (rttMillis < 0 || bandwidthMbit <= 0) {
-      throw new BenchException("network needs rtt >= 0 and bandwidth > 0, got rtt=" + rttMillis + "ms bandwidth="
-          + bandwidthMbit + "mbit");
+      throw new BenchException(
+          "network needs rtt >= 0 and bandwidth > 0, got rtt="
+              + rttMillis
+              + "ms bandwidth="
+              + bandwidthMbit
+              + "mbit");
     }
   }
 
@@ -33,19 +37,21 @@ public record NetworkModel(double rttMillis, double bandwidthMbit) {
       double value = Double.parseDouble(m.group(2));
       String unit = m.group(3);
       if (m.group(1).equals("rtt")) {
-        rtt = switch (unit) {
-          case "", "ms" -> value;
-          case "s" -> value * 1000;
-          case "us" -> value / 1000;
-          default -> throw bad(text);
-        };
+        rtt =
+            switch (unit) {
+              case "", "ms" -> value;
+              case "s" -> value * 1000;
+              case "us" -> value / 1000;
+              default -> throw bad(text);
+            };
       } else {
-        mbit = switch (unit) {
-          case "kbit", "kbit/s", "kbps" -> value / 1000;
-          case "", "mbit", "mbit/s", "mbps" -> value;
-          case "gbit", "gbit/s", "gbps" -> value * 1000;
-          default -> throw bad(text);
-        };
+        mbit =
+            switch (unit) {
+              case "kbit", "kbit/s", "kbps" -> value / 1000;
+              case "", "mbit", "mbit/s", "mbps" -> value;
+              case "gbit", "gbit/s", "gbps" -> value * 1000;
+              default -> throw bad(text);
+            };
       }
     }
     if (rtt < 0 || mbit < 0) {
@@ -55,10 +61,13 @@ public record NetworkModel(double rttMillis, double bandwidthMbit) {
   }
 
   private static BenchException bad(String text) {
-    return new BenchException("--network '" + text + "' is not a link: write e.g. rtt=40ms,bandwidth=10mbit");
+    return new BenchException(
+        "--network '" + text + "' is not a link: write e.g. rtt=40ms,bandwidth=10mbit");
   }
 
-  /** Milliseconds to send {@code up} bytes and receive {@code down} bytes, including one round trip. */
+  /**
+   * Milliseconds to send {@code up} bytes and receive {@code down} bytes, including one round trip.
+   */
   public double transferMillis(long up, long down) {
     return rttMillis + (up + down) * 8.0 / (bandwidthMbit * 1e6) * 1000;
   }

@@ -9,8 +9,7 @@ final class NoopTarget implements InferenceTarget {
   }
 
   @Override
-  public void infer() {
-  }
+  public void infer() {}
 
   @Override
   public int batch() {
@@ -18,6 +17,5 @@ final class NoopTarget implements InferenceTarget {
   }
 
   @Override
-  public void close() {
-  }
+  public void close() {}
 }

@@ -10,13 +10,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Energy from NVIDIA GPUs' total-energy counter (NVML's {@code nvmlDeviceGetTotalEnergyConsumption}, millijoules since
- * the driver loaded), read through {@code nvidia-smi} at the start and end of an interval so that no native binding
- * is needed. It covers the GPU boards only, summed over every GPU the driver lists, not the host CPU or memory; the
+ * Energy from NVIDIA GPUs' total-energy counter (NVML's {@code
+ * nvmlDeviceGetTotalEnergyConsumption}, millijoules since the driver loaded), read through {@code
+ * nvidia-smi} at the start and end of an interval so that no native binding is needed. It covers
+ * the GPU boards only, summed over every GPU the driver lists, not the host CPU or memory; the
  * counter needs a Volta or newer GPU. Thread-safe.
  */
 final class NvmlMeter implements EnergyMeter {
-  static final List<String> QUERY = List.of("--query-gpu=total_energy_consumption", "--format=csv,noheader,nounits");
+  static final List<String> QUERY =
+      List.of("--query-gpu=total_energy_consumption", "--format=csv,noheader,nounits");
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   /** Why the counter could not be read, as a line for the user. */
@@ -29,8 +31,7 @@ final class NvmlMeter implements EnergyMeter {
   }
 
   /** The counters' sum and how many GPUs reported one. */
-  private record Reading(double millijoules, int gpus) {
-  }
+  private record Reading(double millijoules, int gpus) {}
 
   private final String nvidiaSmi;
   private final int gpus;
@@ -44,8 +45,8 @@ final class NvmlMeter implements EnergyMeter {
   }
 
   /**
-   * Opens the counter through {@code nvidiaSmi} (a command on {@code PATH} or a path), or passes a note saying why
-   * it cannot be read.
+   * Opens the counter through {@code nvidiaSmi} (a command on {@code PATH} or a path), or passes a
+   * note saying why it cannot be read.
    */
   static Optional<EnergyMeter> open(String nvidiaSmi, Consumer<String> notes) {
     try {
@@ -65,8 +66,11 @@ final class NvmlMeter implements EnergyMeter {
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException e) {
-      throw new Unreadable(nvidiaSmi + " cannot be run (" + e.getMessage().strip()
-          + "); GPU energy needs the NVIDIA driver's nvidia-smi on PATH");
+      throw new Unreadable(
+          nvidiaSmi
+              + " cannot be run ("
+              + e.getMessage().strip()
+              + "); GPU energy needs the NVIDIA driver's nvidia-smi on PATH");
     }
     String output;
     try {
@@ -84,7 +88,8 @@ final class NvmlMeter implements EnergyMeter {
       throw new Unreadable(shown + " was interrupted");
     }
     if (process.exitValue() != 0) {
-      throw new Unreadable(shown + " exited with " + process.exitValue() + ": " + firstLine(output));
+      throw new Unreadable(
+          shown + " exited with " + process.exitValue() + ": " + firstLine(output));
     }
     double sum = 0;
     int gpus = 0;
@@ -96,8 +101,10 @@ final class NvmlMeter implements EnergyMeter {
         sum += Double.parseDouble(line.trim());
         gpus++;
       } catch (NumberFormatException e) {
-        throw new Unreadable("nvidia-smi reports no total energy counter ('" + line.trim()
-            + "'); it needs a Volta or newer GPU");
+        throw new Unreadable(
+            "nvidia-smi reports no total energy counter ('"
+                + line.trim()
+                + "'); it needs a Volta or newer GPU");
       }
     }
     if (gpus == 0) {
@@ -118,7 +125,11 @@ final class NvmlMeter implements EnergyMeter {
 
   @Override
   public String description() {
-    return "NVML total_energy_consumption of " + gpus + (gpus == 1 ? " GPU" : " GPUs") + " via " + nvidiaSmi
+    return "NVML total_energy_consumption of "
+        + gpus
+        + (gpus == 1 ? " GPU" : " GPUs")
+        + " via "
+        + nvidiaSmi
         + " (GPU board only)";
   }
 

@@ -14,11 +14,14 @@ import java.util.function.IntFunction;
 /**
  * An open-loop load generator: queries arrive as a Poisson process at a given rate and run on a
  * pool of workers; each query's latency counts from its <em>scheduled</em> arrival, so a stalled
- * system shows its queueing delay instead of slowing the generator down (no coordinated
- * omission). One instance per target; {@link #offer} runs one load step on the calling thread.
+ * system shows its queueing delay instead of slowing the generator down (no coordinated omission).
+ * One instance per target; {@link #offer} runs one load step on the calling thread.
  */
 final class PoissonLoad {
-  /** Park until this close to an arrival, then spin, so generator wake-up jitter stays out of the latencies. */
+  /**
+   * Park until this close to an arrival, then spin, so generator wake-up jitter stays out of the
+   * latencies.
+   */
   private static final long SPIN_NANOS = 50_000;
 
   private final InferenceTarget target;
@@ -32,7 +35,12 @@ final class PoissonLoad {
    * @param workers threads running queries
    * @param pools makes the worker pool of one step (shut down at the end of the step)
    */
-  PoissonLoad(InferenceTarget target, int workers, Ticker ticker, IntFunction<ExecutorService> pools, long seed) {
+  PoissonLoad(
+      InferenceTarget target,
+      int workers,
+      Ticker ticker,
+      IntFunction<ExecutorService> pools,
+      long seed) {
     if (workers < 1) {
       throw new BenchException("the server scenario needs at least one worker, got " + workers);
     }
@@ -53,20 +61,31 @@ final class PoissonLoad {
    * @param nanos from the first arrival to the last completion
    * @param latencies latency of each completed query from its scheduled arrival
    */
-  record Step(double offeredQps, long issued, long completed, boolean saturated, long nanos, LatencyHistogram latencies) {
+  record Step(
+      double offeredQps,
+      long issued,
+      long completed,
+      boolean saturated,
+      long nanos,
+      LatencyHistogram latencies) {
     double achievedQps() {
       return nanos == 0 ? 0 : completed / (nanos / 1e9);
     }
   }
 
-  /** Offers {@code qps} for {@code durationNanos}; gives up early once the backlog exceeds {@code maxBacklog}. */
+  /**
+   * Offers {@code qps} for {@code durationNanos}; gives up early once the backlog exceeds {@code
+   * maxBacklog}.
+   */
   Step offer(double qps, long durationNanos, long maxBacklog) {
     Queue<LatencyHistogram> perThread = new ConcurrentLinkedQueue<>();
-    ThreadLocal<LatencyHistogram> local = ThreadLocal.withInitial(() -> {
-      LatencyHistogram h = new LatencyHistogram();
-      perThread.add(h);
-      return h;
-    });
+    ThreadLocal<LatencyHistogram> local =
+        ThreadLocal.withInitial(
+            () -> {
+              LatencyHistogram h = new LatencyHistogram();
+              perThread.add(h);
+              return h;
+            });
     AtomicLong completed = new AtomicLong();
     AtomicLong lastEnd = new AtomicLong();
     ExecutorService pool = pools.apply(workers);
@@ -92,13 +111,14 @@ final class PoissonLoad {
           saturated = true;
           break;
         }
-        pool.execute(() -> {
-          target.infer();
-          long end = ticker.nanos();
-          local.get().record(end - scheduled);
-          lastEnd.accumulateAndGet(end, Math::max);
-          completed.incrementAndGet();
-        });
+        pool.execute(
+            () -> {
+              target.infer();
+              long end = ticker.nanos();
+              local.get().record(end - scheduled);
+              lastEnd.accumulateAndGet(end, Math::max);
+              completed.incrementAndGet();
+            });
         issued++;
       }
     } finally {
@@ -127,10 +147,11 @@ final class PoissonLoad {
 
   /**
    * Searches for the highest rate whose p99 (its early-stopping estimate when there are enough
-   * queries) stays under {@code boundNanos}: doubles from {@code startQps} until a step fails,
-   * then bisects. Returns every step in the order tried.
+   * queries) stays under {@code boundNanos}: doubles from {@code startQps} until a step fails, then
+   * bisects. Returns every step in the order tried.
    */
-  List<Step> findPeak(double startQps, long stepNanos, long boundNanos, int maxSteps, StepListener listener) {
+  List<Step> findPeak(
+      double startQps, long stepNanos, long boundNanos, int maxSteps, StepListener listener) {
     java.util.ArrayList<Step> steps = new java.util.ArrayList<>();
     double low = 0;
     double high = Double.NaN;
@@ -165,7 +186,8 @@ final class PoissonLoad {
     if (step.saturated() || step.completed() == 0) {
       return false;
     }
-    double p99 = step.latencies().earlyStoppingMillis(99).orElse(step.latencies().percentileMillis(99));
+    double p99 =
+        step.latencies().earlyStoppingMillis(99).orElse(step.latencies().percentileMillis(99));
     return p99 * 1e6 <= boundNanos;
   }
 

@@ -11,6 +11,6 @@ public interface Progress {
   void update(String phase, double fraction);
 
   static Progress none() {
-    return (phase, fraction) -> { };
+    return (phase, fraction) -> {};
   }
 }

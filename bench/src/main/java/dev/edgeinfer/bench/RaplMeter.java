@@ -15,23 +15,28 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Energy from the RAPL counters that Linux exposes under {@code /sys/class/powercap} on Intel and AMD CPUs.
+ * Energy from the RAPL counters that Linux exposes under {@code /sys/class/powercap} on Intel and
+ * AMD CPUs.
  *
- * <p>Which domains are summed: every top-level {@code package-N} domain, plus top-level {@code dram} domains, which
- * count memory outside the package. Sub-domains ({@code intel-rapl:0:0} core, uncore, ...) are never read, since the
- * package already contains them; {@code intel-rapl-mmio} zones are skipped too, as they repeat the package counter. A
- * top-level {@code psys} (whole platform, including the packages) is used alone, and only when there is no package
- * domain. DRAM that the kernel lists as a sub-domain of a package (some servers) is therefore not counted.
+ * <p>Which domains are summed: every top-level {@code package-N} domain, plus top-level {@code
+ * dram} domains, which count memory outside the package. Sub-domains ({@code intel-rapl:0:0} core,
+ * uncore, ...) are never read, since the package already contains them; {@code intel-rapl-mmio}
+ * zones are skipped too, as they repeat the package counter. A top-level {@code psys} (whole
+ * platform, including the packages) is used alone, and only when there is no package domain. DRAM
+ * that the kernel lists as a sub-domain of a package (some servers) is therefore not counted.
  *
- * <p>Counters are microjoules that wrap at {@code max_energy_range_uj}; a reading lower than the previous one counts
- * as one wrap. A daemon sampler polls every {@link #POLL_INTERVAL} during an interval, so that no counter wraps twice
- * unseen. Thread-safe.
+ * <p>Counters are microjoules that wrap at {@code max_energy_range_uj}; a reading lower than the
+ * previous one counts as one wrap. A daemon sampler polls every {@link #POLL_INTERVAL} during an
+ * interval, so that no counter wraps twice unseen. Thread-safe.
  */
 final class RaplMeter implements EnergyMeter {
   static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
   private static final Pattern TOP_LEVEL = Pattern.compile("intel-rapl:(\\d+)");
 
-  /** Reads a sysfs file; injectable because permission errors cannot be provoked for root with a real file. */
+  /**
+   * Reads a sysfs file; injectable because permission errors cannot be provoked for root with a
+   * real file.
+   */
   @FunctionalInterface
   interface Sysfs {
     String read(Path file) throws IOException;
@@ -41,7 +46,8 @@ final class RaplMeter implements EnergyMeter {
   record Domain(String zone, String name, Path energyFile, long maxRangeMicrojoules) {
     Domain {
       if (maxRangeMicrojoules <= 0) {
-        throw new BenchException("RAPL " + zone + ": max_energy_range_uj must be positive, got " + maxRangeMicrojoules);
+        throw new BenchException(
+            "RAPL " + zone + ": max_energy_range_uj must be positive, got " + maxRangeMicrojoules);
       }
     }
   }
@@ -67,17 +73,23 @@ final class RaplMeter implements EnergyMeter {
     this.sampler = new EnergySampler("edgeinfer-energy-rapl", pollInterval, this::sample);
   }
 
-  /** Opens the RAPL counters under {@code sysfsRoot}, or passes a note saying why they cannot be used. */
+  /**
+   * Opens the RAPL counters under {@code sysfsRoot}, or passes a note saying why they cannot be
+   * used.
+   */
   static Optional<EnergyMeter> open(Path sysfsRoot, Duration pollInterval, Consumer<String> notes) {
     return open(sysfsRoot, pollInterval, Files::readString, notes);
   }
 
-  static Optional<EnergyMeter> open(Path sysfsRoot, Duration pollInterval, Sysfs sysfs, Consumer<String> notes) {
+  static Optional<EnergyMeter> open(
+      Path sysfsRoot, Duration pollInterval, Sysfs sysfs, Consumer<String> notes) {
     Path powercap = sysfsRoot.resolve("class/powercap");
     List<Path> zones = topLevelZones(powercap);
     if (zones.isEmpty()) {
-      notes.accept("RAPL: no RAPL domains under " + powercap
-          + " (not an Intel/AMD CPU, or a VM or container without powercap)");
+      notes.accept(
+          "RAPL: no RAPL domains under "
+              + powercap
+              + " (not an Intel/AMD CPU, or a VM or container without powercap)");
       return Optional.empty();
     }
     Path file = powercap;
@@ -96,21 +108,28 @@ final class RaplMeter implements EnergyMeter {
         }
         file = zone.resolve("max_energy_range_uj");
         long range = number(sysfs.read(file), file);
-        Domain domain = new Domain(zone.getFileName().toString(), name, zone.resolve("energy_uj"), range);
+        Domain domain =
+            new Domain(zone.getFileName().toString(), name, zone.resolve("energy_uj"), range);
         file = domain.energyFile();
         number(sysfs.read(file), file);
-        (name.startsWith("package") ? packages : name.equals("dram") ? drams : platforms).add(domain);
+        (name.startsWith("package") ? packages : name.equals("dram") ? drams : platforms)
+            .add(domain);
       }
       List<Domain> chosen = new ArrayList<>(packages.isEmpty() ? platforms : packages);
       chosen.addAll(drams);
       if (chosen.isEmpty()) {
-        notes.accept("RAPL: no package, dram or psys domain under " + powercap + " (found " + found + ")");
+        notes.accept(
+            "RAPL: no package, dram or psys domain under " + powercap + " (found " + found + ")");
         return Optional.empty();
       }
       return Optional.of(new RaplMeter(chosen, powercap, pollInterval, sysfs));
     } catch (AccessDeniedException e) {
-      notes.accept("RAPL: " + file + " is readable by root only; run `sudo chmod o+r " + powercap
-          + "/intel-rapl:*/energy_uj` (or a udev rule) to measure energy");
+      notes.accept(
+          "RAPL: "
+              + file
+              + " is readable by root only; run `sudo chmod o+r "
+              + powercap
+              + "/intel-rapl:*/energy_uj` (or a udev rule) to measure energy");
     } catch (IOException e) {
       notes.accept("RAPL: cannot read " + file + " (" + e + ")");
     } catch (NumberFormatException e) {
@@ -158,7 +177,10 @@ final class RaplMeter implements EnergyMeter {
 
   @Override
   public String description() {
-    return "RAPL " + String.join(", ", domains.stream().map(Domain::name).toList()) + " via " + powercap;
+    return "RAPL "
+        + String.join(", ", domains.stream().map(Domain::name).toList())
+        + " via "
+        + powercap;
   }
 
   @Override
@@ -190,7 +212,10 @@ final class RaplMeter implements EnergyMeter {
     return microjoules / 1e6;
   }
 
-  /** Adds what every counter advanced since the last poll, counting one wrap where a counter went down. */
+  /**
+   * Adds what every counter advanced since the last poll, counting one wrap where a counter went
+   * down.
+   */
   synchronized void sample() {
     if (!measuring || failure.isPresent()) {
       return;
@@ -204,8 +229,11 @@ final class RaplMeter implements EnergyMeter {
         previous[i] = now;
       }
     } catch (IOException | NumberFormatException e) {
-      failure = Optional.of("RAPL: reading the energy counters failed during the measurement (" + e
-          + "); energy for this run is unknown");
+      failure =
+          Optional.of(
+              "RAPL: reading the energy counters failed during the measurement ("
+                  + e
+                  + "); energy for this run is unknown");
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.edgeinfer.bench;
 
-/** A query of several samples for a model without a batch axis: the samples run one after another. */
+/**
+ * A query of several samples for a model without a batch axis: the samples run one after another.
+ */
 final class RepeatedTarget implements InferenceTarget {
   private final InferenceTarget single;
   private final int times;

@@ -13,8 +13,13 @@ import java.util.List;
  * @param cpuFeatures the vector features the peak assumes, e.g. {@code avx2, fma}
  * @param peakDerivation how the peak was computed, e.g. {@code 2 cores x 2.6 GHz x 2 FMA x 8 lanes}
  */
-public record Roofline(long macsPerInference, boolean macsLowerBound, double achievedGmacPerSecond,
-                       double peakGmacPerSecond, List<String> cpuFeatures, String peakDerivation) {
+public record Roofline(
+    long macsPerInference,
+    boolean macsLowerBound,
+    double achievedGmacPerSecond,
+    double peakGmacPerSecond,
+    List<String> cpuFeatures,
+    String peakDerivation) {
   public Roofline {
     cpuFeatures = List.copyOf(cpuFeatures);
   }

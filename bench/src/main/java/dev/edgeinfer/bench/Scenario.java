@@ -12,7 +12,10 @@ public enum Scenario {
   SINGLE_STREAM("single-stream", 90),
   /** Queries of 8 samples back to back (8 camera streams in lockstep); headline p99. */
   MULTI_STREAM("multi-stream", 99),
-  /** Poisson arrivals, open loop, latency from the scheduled time; headline p99 and the QPS it holds. */
+  /**
+   * Poisson arrivals, open loop, latency from the scheduled time; headline p99 and the QPS it
+   * holds.
+   */
   SERVER("server", 99),
   /** Batches back to back, as fast as possible; headline samples per second. */
   OFFLINE("offline", 50);
@@ -43,7 +46,10 @@ public enum Scenario {
         return s;
       }
     }
-    throw new BenchException("unknown scenario '" + name + "': use one of "
-        + Arrays.stream(values()).map(Scenario::toString).collect(Collectors.joining(", ")));
+    throw new BenchException(
+        "unknown scenario '"
+            + name
+            + "': use one of "
+            + Arrays.stream(values()).map(Scenario::toString).collect(Collectors.joining(", ")));
   }
 }

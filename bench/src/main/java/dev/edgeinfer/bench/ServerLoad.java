@@ -7,7 +7,8 @@ import java.util.List;
  * time (so a stall cannot hide behind a paused generator).
  *
  * @param latencyBoundMillis the p99 bound a load must meet to count
- * @param peakQps the highest offered load whose p99 met the bound (the target load without --find-peak)
+ * @param peakQps the highest offered load whose p99 met the bound (the target load without
+ *     --find-peak)
  * @param steps every load tried, in order
  */
 public record ServerLoad(double latencyBoundMillis, double peakQps, List<LoadPoint> steps) {

@@ -5,23 +5,24 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The latency distribution of a benchmark as an SVG chart: the share of queries in each
- * log-spaced bucket as bars (right axis) and the cumulative share as a line (left axis), over
- * latency on a logarithmic axis, with p50, p90 and p99 marked. A log axis keeps a long tail and
- * the bulk of the queries readable on one chart.
+ * The latency distribution of a benchmark as an SVG chart: the share of queries in each log-spaced
+ * bucket as bars (right axis) and the cumulative share as a line (left axis), over latency on a
+ * logarithmic axis, with p50, p90 and p99 marked. A log axis keeps a long tail and the bulk of the
+ * queries readable on one chart.
  *
  * @param buckets the report's latency histogram, ascending, at least one with a count
  * @param latency the report's percentiles, for the markers
  */
-record SvgLatencyChart(List<LatencyHistogram.Bucket> buckets, LatencyHistogram.LatencySummary latency) {
+record SvgLatencyChart(
+    List<LatencyHistogram.Bucket> buckets, LatencyHistogram.LatencySummary latency) {
 
   private static final double BUCKET_GROWTH = 1.25;
 
   SvgLatencyChart {
     buckets = List.copyOf(buckets);
     if (buckets.stream().mapToLong(LatencyHistogram.Bucket::count).sum() <= 0) {
-      throw new IllegalArgumentException("a latency chart needs at least one query, got " + buckets.size()
-          + " empty buckets");
+      throw new IllegalArgumentException(
+          "a latency chart needs at least one query, got " + buckets.size() + " empty buckets");
     }
   }
 
@@ -31,11 +32,15 @@ record SvgLatencyChart(List<LatencyHistogram.Bucket> buckets, LatencyHistogram.L
     double last = buckets.getLast().upToMillis();
     double smallest = positiveMin(first, latency.p50());
     double largest = Math.max(last, latency.max());
-    double largestShare = buckets.stream().mapToLong(LatencyHistogram.Bucket::count).max().orElse(0) * 100.0 / total;
-    SvgPlot plot = new SvgPlot("Latency distribution: share of queries per latency bucket and cumulative share",
-        SvgScale.logarithmic(smallest, largest, "latency per query (ms, log scale)"),
-        new SvgScale(0, 100, false, "queries at or below (%)"),
-        Optional.of(SvgScale.fromZero(largestShare, "queries in bucket (%)")), 3);
+    double largestShare =
+        buckets.stream().mapToLong(LatencyHistogram.Bucket::count).max().orElse(0) * 100.0 / total;
+    SvgPlot plot =
+        new SvgPlot(
+            "Latency distribution: share of queries per latency bucket and cumulative share",
+            SvgScale.logarithmic(smallest, largest, "latency per query (ms, log scale)"),
+            new SvgScale(0, 100, false, "queries at or below (%)"),
+            Optional.of(SvgScale.fromZero(largestShare, "queries in bucket (%)")),
+            3);
 
     double[] xs = new double[buckets.size() + 1];
     double[] ys = new double[buckets.size() + 1];
@@ -48,9 +53,21 @@ record SvgLatencyChart(List<LatencyHistogram.Bucket> buckets, LatencyHistogram.L
       double share = b.count() * 100.0 / total;
       double below = cumulative * 100.0 / total;
       if (b.count() > 0) {
-        plot.barOnRightAxis(lower, b.upToMillis(), share, SvgPlot.SKY, HtmlReport.figure(lower) + " to "
-            + HtmlReport.figure(b.upToMillis()) + " ms: " + b.count() + " queries (" + HtmlReport.figure(share)
-            + " %), " + HtmlReport.figure(below) + " % at or below");
+        plot.barOnRightAxis(
+            lower,
+            b.upToMillis(),
+            share,
+            SvgPlot.SKY,
+            HtmlReport.figure(lower)
+                + " to "
+                + HtmlReport.figure(b.upToMillis())
+                + " ms: "
+                + b.count()
+                + " queries ("
+                + HtmlReport.figure(share)
+                + " %), "
+                + HtmlReport.figure(below)
+                + " % at or below");
       }
       xs[i + 1] = b.upToMillis();
       ys[i + 1] = below;

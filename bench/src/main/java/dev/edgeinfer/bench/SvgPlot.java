@@ -31,7 +31,11 @@ final class SvgPlot {
   private static final double BOTTOM = 52;
 
   /** How a point is drawn. */
-  enum Marker { CIRCLE, CROSS, SQUARE }
+  enum Marker {
+    CIRCLE,
+    CROSS,
+    SQUARE
+  }
 
   private final String title;
   private final SvgScale x;
@@ -50,8 +54,8 @@ final class SvgPlot {
    * A chart over {@code x} and {@code y}, with {@code rightY} as a second vertical axis.
    *
    * @param title what the chart shows, read out by screen readers and shown as a tooltip
-   * @param labelRows rows reserved above the plot for the labels of vertical rules; with 0 they
-   *     are written inside the plot, which suits a single rule
+   * @param labelRows rows reserved above the plot for the labels of vertical rules; with 0 they are
+   *     written inside the plot, which suits a single rule
    */
   SvgPlot(String title, SvgScale x, SvgScale y, Optional<SvgScale> rightY, int labelRows) {
     this.title = title;
@@ -88,18 +92,36 @@ final class SvgPlot {
     for (int i = 0; i < xs.length; i++) {
       points.append(i == 0 ? "" : " ").append(n(px(xs[i]))).append(',').append(n(py(ys[i])));
     }
-    content.append("<polyline points=\"").append(points).append("\" fill=\"none\" stroke=\"").append(colour)
-        .append("\" stroke-width=\"2.5\" stroke-linejoin=\"round\"").append(dashed ? " stroke-dasharray=\"6 4\"" : "")
+    content
+        .append("<polyline points=\"")
+        .append(points)
+        .append("\" fill=\"none\" stroke=\"")
+        .append(colour)
+        .append("\" stroke-width=\"2.5\" stroke-linejoin=\"round\"")
+        .append(dashed ? " stroke-dasharray=\"6 4\"" : "")
         .append("/>\n");
     if (!legendText.isEmpty()) {
-      legend.add(new LegendEntry("<line x1=\"0\" y1=\"0\" x2=\"22\" y2=\"0\" stroke=\"" + colour
-          + "\" stroke-width=\"2.5\"" + (dashed ? " stroke-dasharray=\"6 4\"" : "") + "/>", legendText));
+      legend.add(
+          new LegendEntry(
+              "<line x1=\"0\" y1=\"0\" x2=\"22\" y2=\"0\" stroke=\""
+                  + colour
+                  + "\" stroke-width=\"2.5\""
+                  + (dashed ? " stroke-dasharray=\"6 4\"" : "")
+                  + "/>",
+              legendText));
     }
   }
 
   /** One point with a tooltip. */
   void point(double xValue, double yValue, Marker marker, String colour, String tooltip) {
-    content.append(marker(px(xValue), py(yValue), marker, colour, "<title>" + HtmlReport.escape(tooltip) + "</title>"))
+    content
+        .append(
+            marker(
+                px(xValue),
+                py(yValue),
+                marker,
+                colour,
+                "<title>" + HtmlReport.escape(tooltip) + "</title>"))
         .append('\n');
   }
 
@@ -113,30 +135,54 @@ final class SvgPlot {
     double left = px(xFrom);
     double width = Math.max(px(xTo) - left - 0.6, 0.8);
     double barTop = pyRight(value);
-    content.append("<rect x=\"").append(n(left + 0.3)).append("\" y=\"").append(n(barTop)).append("\" width=\"")
-        .append(n(width)).append("\" height=\"").append(n(top + PLOT_HEIGHT - barTop)).append("\" fill=\"").append(colour)
-        .append("\" fill-opacity=\"0.55\"><title>").append(HtmlReport.escape(tooltip)).append("</title></rect>\n");
+    content
+        .append("<rect x=\"")
+        .append(n(left + 0.3))
+        .append("\" y=\"")
+        .append(n(barTop))
+        .append("\" width=\"")
+        .append(n(width))
+        .append("\" height=\"")
+        .append(n(top + PLOT_HEIGHT - barTop))
+        .append("\" fill=\"")
+        .append(colour)
+        .append("\" fill-opacity=\"0.55\"><title>")
+        .append(HtmlReport.escape(tooltip))
+        .append("</title></rect>\n");
   }
 
   /** Adds a legend entry for bars. */
   void barLegend(String colour, String legendText) {
-    legend.add(new LegendEntry("<rect x=\"0\" y=\"-6\" width=\"22\" height=\"12\" fill=\"" + colour
-        + "\" fill-opacity=\"0.55\"/>", legendText));
+    legend.add(
+        new LegendEntry(
+            "<rect x=\"0\" y=\"-6\" width=\"22\" height=\"12\" fill=\""
+                + colour
+                + "\" fill-opacity=\"0.55\"/>",
+            legendText));
   }
 
   /** A horizontal reference line across the plot at {@code yValue}, labelled above its left end. */
   void horizontalRule(double yValue, String label, String colour) {
     double at = py(yValue);
-    content.append("<line x1=\"").append(n(LEFT)).append("\" y1=\"").append(n(at)).append("\" x2=\"")
-        .append(n(WIDTH - right)).append("\" y2=\"").append(n(at)).append("\" stroke=\"").append(colour)
+    content
+        .append("<line x1=\"")
+        .append(n(LEFT))
+        .append("\" y1=\"")
+        .append(n(at))
+        .append("\" x2=\"")
+        .append(n(WIDTH - right))
+        .append("\" y2=\"")
+        .append(n(at))
+        .append("\" stroke=\"")
+        .append(colour)
         .append("\" stroke-width=\"2\" stroke-dasharray=\"8 4\"/>\n");
     label(LEFT + 6, at - 6, "start", label, colour);
   }
 
   /**
    * A vertical reference line at {@code xValue}. With label rows reserved, its label goes in the
-   * lowest row above the plot where it overlaps no other label; otherwise inside the plot near
-   * the top.
+   * lowest row above the plot where it overlaps no other label; otherwise inside the plot near the
+   * top.
    */
   void verticalRule(double xValue, String label, String colour) {
     double at = px(xValue);
@@ -152,8 +198,17 @@ final class SvgPlot {
       lineTop = baseline + 3;
       label(centre, baseline, "middle", label, colour);
     }
-    content.append("<line x1=\"").append(n(at)).append("\" y1=\"").append(n(lineTop)).append("\" x2=\"")
-        .append(n(at)).append("\" y2=\"").append(n(top + PLOT_HEIGHT)).append("\" stroke=\"").append(colour)
+    content
+        .append("<line x1=\"")
+        .append(n(at))
+        .append("\" y1=\"")
+        .append(n(lineTop))
+        .append("\" x2=\"")
+        .append(n(at))
+        .append("\" y2=\"")
+        .append(n(top + PLOT_HEIGHT))
+        .append("\" stroke=\"")
+        .append(colour)
         .append("\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>\n");
   }
 
@@ -172,19 +227,38 @@ final class SvgPlot {
 
   /** Bold text with a white halo, drawn above every line and point. */
   private void label(double atX, double atY, String anchor, String text, String colour) {
-    labels.append("<text x=\"").append(n(atX)).append("\" y=\"").append(n(atY)).append("\" text-anchor=\"")
-        .append(anchor).append("\" font-size=\"12\" font-weight=\"bold\" fill=\"").append(colour)
-        .append("\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">").append(HtmlReport.escape(text))
+    labels
+        .append("<text x=\"")
+        .append(n(atX))
+        .append("\" y=\"")
+        .append(n(atY))
+        .append("\" text-anchor=\"")
+        .append(anchor)
+        .append("\" font-size=\"12\" font-weight=\"bold\" fill=\"")
+        .append(colour)
+        .append("\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">")
+        .append(HtmlReport.escape(text))
         .append("</text>\n");
   }
 
   /** The finished chart, one {@code <svg>} element. */
   String toSvg() {
     StringBuilder svg = new StringBuilder();
-    svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(n(WIDTH)).append(' ')
-        .append(n(height)).append("\" role=\"img\" font-family=\"").append(FONT).append("\" fill=\"").append(INK)
-        .append("\">\n<title>").append(HtmlReport.escape(title)).append("</title>\n");
-    svg.append("<rect x=\"0\" y=\"0\" width=\"").append(n(WIDTH)).append("\" height=\"").append(n(height))
+    svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
+        .append(n(WIDTH))
+        .append(' ')
+        .append(n(height))
+        .append("\" role=\"img\" font-family=\"")
+        .append(FONT)
+        .append("\" fill=\"")
+        .append(INK)
+        .append("\">\n<title>")
+        .append(HtmlReport.escape(title))
+        .append("</title>\n");
+    svg.append("<rect x=\"0\" y=\"0\" width=\"")
+        .append(n(WIDTH))
+        .append("\" height=\"")
+        .append(n(height))
         .append("\" fill=\"#ffffff\"/>\n");
     axes(svg);
     svg.append(content).append(labels);
@@ -198,41 +272,103 @@ final class SvgPlot {
     double plotBottom = top + PLOT_HEIGHT;
     for (double t : x.ticks()) {
       double at = px(t);
-      svg.append("<line x1=\"").append(n(at)).append("\" y1=\"").append(n(top)).append("\" x2=\"").append(n(at))
-          .append("\" y2=\"").append(n(plotBottom + 5)).append("\" stroke=\"#e3e3e3\"/>\n");
-      svg.append("<text x=\"").append(n(at)).append("\" y=\"").append(n(plotBottom + 19))
-          .append("\" text-anchor=\"middle\" font-size=\"12\">").append(SvgScale.tickLabel(t)).append("</text>\n");
+      svg.append("<line x1=\"")
+          .append(n(at))
+          .append("\" y1=\"")
+          .append(n(top))
+          .append("\" x2=\"")
+          .append(n(at))
+          .append("\" y2=\"")
+          .append(n(plotBottom + 5))
+          .append("\" stroke=\"#e3e3e3\"/>\n");
+      svg.append("<text x=\"")
+          .append(n(at))
+          .append("\" y=\"")
+          .append(n(plotBottom + 19))
+          .append("\" text-anchor=\"middle\" font-size=\"12\">")
+          .append(SvgScale.tickLabel(t))
+          .append("</text>\n");
     }
     for (double t : y.ticks()) {
       double at = py(t);
-      svg.append("<line x1=\"").append(n(LEFT - 5)).append("\" y1=\"").append(n(at)).append("\" x2=\"")
-          .append(n(plotRight)).append("\" y2=\"").append(n(at)).append("\" stroke=\"#e3e3e3\"/>\n");
-      svg.append("<text x=\"").append(n(LEFT - 8)).append("\" y=\"").append(n(at + 4))
-          .append("\" text-anchor=\"end\" font-size=\"12\">").append(SvgScale.tickLabel(t)).append("</text>\n");
+      svg.append("<line x1=\"")
+          .append(n(LEFT - 5))
+          .append("\" y1=\"")
+          .append(n(at))
+          .append("\" x2=\"")
+          .append(n(plotRight))
+          .append("\" y2=\"")
+          .append(n(at))
+          .append("\" stroke=\"#e3e3e3\"/>\n");
+      svg.append("<text x=\"")
+          .append(n(LEFT - 8))
+          .append("\" y=\"")
+          .append(n(at + 4))
+          .append("\" text-anchor=\"end\" font-size=\"12\">")
+          .append(SvgScale.tickLabel(t))
+          .append("</text>\n");
     }
-    svg.append("<rect x=\"").append(n(LEFT)).append("\" y=\"").append(n(top)).append("\" width=\"")
-        .append(n(plotRight - LEFT)).append("\" height=\"").append(n(plotBottom - top))
+    svg.append("<rect x=\"")
+        .append(n(LEFT))
+        .append("\" y=\"")
+        .append(n(top))
+        .append("\" width=\"")
+        .append(n(plotRight - LEFT))
+        .append("\" height=\"")
+        .append(n(plotBottom - top))
         .append("\" fill=\"none\" stroke=\"#9a9a9a\"/>\n");
-    svg.append("<text x=\"").append(n((LEFT + plotRight) / 2)).append("\" y=\"").append(n(height - 10))
-        .append("\" text-anchor=\"middle\" font-size=\"13\">").append(HtmlReport.escape(x.label())).append("</text>\n");
+    svg.append("<text x=\"")
+        .append(n((LEFT + plotRight) / 2))
+        .append("\" y=\"")
+        .append(n(height - 10))
+        .append("\" text-anchor=\"middle\" font-size=\"13\">")
+        .append(HtmlReport.escape(x.label()))
+        .append("</text>\n");
     double middle = (top + plotBottom) / 2;
-    svg.append("<text x=\"16\" y=\"").append(n(middle)).append("\" text-anchor=\"middle\" font-size=\"13\"")
-        .append(" transform=\"rotate(-90 16 ").append(n(middle)).append(")\">").append(HtmlReport.escape(y.label()))
+    svg.append("<text x=\"16\" y=\"")
+        .append(n(middle))
+        .append("\" text-anchor=\"middle\" font-size=\"13\"")
+        .append(" transform=\"rotate(-90 16 ")
+        .append(n(middle))
+        .append(")\">")
+        .append(HtmlReport.escape(y.label()))
         .append("</text>\n");
     if (rightY.isPresent()) {
       SvgScale r = rightY.get();
       for (double t : r.ticks()) {
         double at = pyRight(t);
-        svg.append("<line x1=\"").append(n(plotRight)).append("\" y1=\"").append(n(at)).append("\" x2=\"")
-            .append(n(plotRight + 5)).append("\" y2=\"").append(n(at)).append("\" stroke=\"#9a9a9a\"/>\n");
-        svg.append("<text x=\"").append(n(plotRight + 8)).append("\" y=\"").append(n(at + 4))
-            .append("\" font-size=\"12\" fill=\"").append(GREY).append("\">").append(SvgScale.tickLabel(t))
+        svg.append("<line x1=\"")
+            .append(n(plotRight))
+            .append("\" y1=\"")
+            .append(n(at))
+            .append("\" x2=\"")
+            .append(n(plotRight + 5))
+            .append("\" y2=\"")
+            .append(n(at))
+            .append("\" stroke=\"#9a9a9a\"/>\n");
+        svg.append("<text x=\"")
+            .append(n(plotRight + 8))
+            .append("\" y=\"")
+            .append(n(at + 4))
+            .append("\" font-size=\"12\" fill=\"")
+            .append(GREY)
+            .append("\">")
+            .append(SvgScale.tickLabel(t))
             .append("</text>\n");
       }
       double rx = WIDTH - 14;
-      svg.append("<text x=\"").append(n(rx)).append("\" y=\"").append(n(middle))
-          .append("\" text-anchor=\"middle\" font-size=\"13\" fill=\"").append(GREY).append("\" transform=\"rotate(90 ")
-          .append(n(rx)).append(' ').append(n(middle)).append(")\">").append(HtmlReport.escape(r.label()))
+      svg.append("<text x=\"")
+          .append(n(rx))
+          .append("\" y=\"")
+          .append(n(middle))
+          .append("\" text-anchor=\"middle\" font-size=\"13\" fill=\"")
+          .append(GREY)
+          .append("\" transform=\"rotate(90 ")
+          .append(n(rx))
+          .append(' ')
+          .append(n(middle))
+          .append(")\">")
+          .append(HtmlReport.escape(r.label()))
           .append("</text>\n");
     }
   }
@@ -241,26 +377,64 @@ final class SvgPlot {
   private void legend(StringBuilder svg) {
     double at = LEFT;
     for (LegendEntry entry : legend) {
-      svg.append("<g transform=\"translate(").append(n(at)).append(" 20)\">").append(entry.sample())
-          .append("<text x=\"28\" y=\"4\" font-size=\"12\">").append(HtmlReport.escape(entry.text()))
+      svg.append("<g transform=\"translate(")
+          .append(n(at))
+          .append(" 20)\">")
+          .append(entry.sample())
+          .append("<text x=\"28\" y=\"4\" font-size=\"12\">")
+          .append(HtmlReport.escape(entry.text()))
           .append("</text></g>\n");
       at += 44 + 6.8 * entry.text().length();
     }
   }
 
   /** A legend line: a 22-unit sample of the mark and what it stands for. */
-  private record LegendEntry(String sample, String text) {
-  }
+  private record LegendEntry(String sample, String text) {}
 
   private static String marker(double cx, double cy, Marker marker, String colour, String inner) {
     return switch (marker) {
-      case CIRCLE -> "<circle cx=\"" + n(cx) + "\" cy=\"" + n(cy) + "\" r=\"5\" fill=\"" + colour
-          + "\" stroke=\"#ffffff\" stroke-width=\"1.5\">" + inner + "</circle>";
-      case SQUARE -> "<rect x=\"" + n(cx - 4) + "\" y=\"" + n(cy - 4) + "\" width=\"8\" height=\"8\" fill=\"" + colour
-          + "\" stroke=\"#ffffff\" stroke-width=\"1\">" + inner + "</rect>";
-      case CROSS -> "<path d=\"M" + n(cx - 6) + ' ' + n(cy - 6) + " L" + n(cx + 6) + ' ' + n(cy + 6) + " M"
-          + n(cx - 6) + ' ' + n(cy + 6) + " L" + n(cx + 6) + ' ' + n(cy - 6) + "\" stroke=\"" + colour
-          + "\" stroke-width=\"3\" stroke-linecap=\"round\" fill=\"none\">" + inner + "</path>";
+      case CIRCLE ->
+          "<circle cx=\""
+              + n(cx)
+              + "\" cy=\""
+              + n(cy)
+              + "\" r=\"5\" fill=\""
+              + colour
+              + "\" stroke=\"#ffffff\" stroke-width=\"1.5\">"
+              + inner
+              + "</circle>";
+      case SQUARE ->
+          "<rect x=\""
+              + n(cx - 4)
+              + "\" y=\""
+              + n(cy - 4)
+              + "\" width=\"8\" height=\"8\" fill=\""
+              + colour
+              + "\" stroke=\"#ffffff\" stroke-width=\"1\">"
+              + inner
+              + "</rect>";
+      case CROSS ->
+          "<path d=\"M"
+              + n(cx - 6)
+              + ' '
+              + n(cy - 6)
+              + " L"
+              + n(cx + 6)
+              + ' '
+              + n(cy + 6)
+              + " M"
+              + n(cx - 6)
+              + ' '
+              + n(cy + 6)
+              + " L"
+              + n(cx + 6)
+              + ' '
+              + n(cy - 6)
+              + "\" stroke=\""
+              + colour
+              + "\" stroke-width=\"3\" stroke-linecap=\"round\" fill=\"none\">"
+              + inner
+              + "</path>";
     };
   }
 

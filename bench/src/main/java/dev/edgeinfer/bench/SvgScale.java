@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One axis of a chart in the HTML report: the range of data values it shows, linear or
- * logarithmic, with round tick values a reader can take in at a glance.
+ * One axis of a chart in the HTML report: the range of data values it shows, linear or logarithmic,
+ * with round tick values a reader can take in at a glance.
  *
  * @param min the smallest value shown (above 0 on a logarithmic axis)
  * @param max the largest value shown, above {@code min}
@@ -18,14 +18,17 @@ record SvgScale(double min, double max, boolean logarithmic, String label) {
 
   SvgScale {
     if (!Double.isFinite(min) || !Double.isFinite(max) || max <= min) {
-      throw new IllegalArgumentException("an axis needs finite min < max, got " + min + " and " + max);
+      throw new IllegalArgumentException(
+          "an axis needs finite min < max, got " + min + " and " + max);
     }
     if (logarithmic && min <= 0) {
       throw new IllegalArgumentException("a logarithmic axis needs min > 0, got " + min);
     }
   }
 
-  /** A linear axis from 0 to a round value at or above {@code largest} (1 when nothing is positive). */
+  /**
+   * A linear axis from 0 to a round value at or above {@code largest} (1 when nothing is positive).
+   */
   static SvgScale fromZero(double largest, String label) {
     if (!(largest > 0) || !Double.isFinite(largest)) {
       return new SvgScale(0, 1, false, label);
@@ -35,8 +38,8 @@ record SvgScale(double min, double max, boolean logarithmic, String label) {
   }
 
   /**
-   * A logarithmic axis that holds {@code smallest} to {@code largest} with some room on both
-   * sides; values at or below 0 are taken as a microsecond-sized floor.
+   * A logarithmic axis that holds {@code smallest} to {@code largest} with some room on both sides;
+   * values at or below 0 are taken as a microsecond-sized floor.
    */
   static SvgScale logarithmic(double smallest, double largest, String label) {
     double low = smallest > 0 && Double.isFinite(smallest) ? smallest : 1e-3;
@@ -56,14 +59,19 @@ record SvgScale(double min, double max, boolean logarithmic, String label) {
     return Double.isFinite(f) ? Math.clamp(f, 0, 1) : 0;
   }
 
-  /** Round values inside the axis to label: 1-2-5 per decade on a log axis, 4-8 steps on a linear one. */
+  /**
+   * Round values inside the axis to label: 1-2-5 per decade on a log axis, 4-8 steps on a linear
+   * one.
+   */
   List<Double> ticks() {
     if (!logarithmic) {
       return linearTicks(min, max, 5);
     }
     double decades = Math.log10(max / min);
-    double[] multiples = decades >= 4 ? new double[] {1} : decades >= 1 ? new double[] {1, 2, 5}
-        : new double[] {1, 1.5, 2, 3, 5, 7};
+    double[] multiples =
+        decades >= 4
+            ? new double[] {1}
+            : decades >= 1 ? new double[] {1, 2, 5} : new double[] {1, 1.5, 2, 3, 5, 7};
     List<Double> ticks = new ArrayList<>();
     for (int k = (int) Math.floor(Math.log10(min)); k <= (int) Math.ceil(Math.log10(max)); k++) {
       for (double m : multiples) {

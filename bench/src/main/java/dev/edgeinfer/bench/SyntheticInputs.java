@@ -16,21 +16,27 @@ import java.util.SplittableRandom;
  * (first axis) or the sizes given by {@code --shape}, else 1.
  */
 final class SyntheticInputs {
-  private SyntheticInputs() {
-  }
+  private SyntheticInputs() {}
 
   /** One tensor per model input; the caller closes them. */
-  static Map<String, Tensor> create(ModelSignature signature, int batch, Map<String, long[]> shapes, long seed) {
+  static Map<String, Tensor> create(
+      ModelSignature signature, int batch, Map<String, long[]> shapes, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     for (String name : shapes.keySet()) {
       if (signature.input(name).isEmpty()) {
-        throw new BenchException("--shape names input '" + name + "' but the model's inputs are "
-            + signature.inputs().stream().map(TensorSpec::name).toList());
+        throw new BenchException(
+            "--shape names input '"
+                + name
+                + "' but the model's inputs are "
+                + signature.inputs().stream().map(TensorSpec::name).toList());
       }
     }
     Map<String, Tensor> inputs = new LinkedHashMap<>();
     for (TensorSpec spec : signature.inputs()) {
-      long[] shape = shapes.containsKey(spec.name()) ? shapes.get(spec.name()).clone() : spec.concreteShape(batch, Map.of(), 1);
+      long[] shape =
+          shapes.containsKey(spec.name())
+              ? shapes.get(spec.name()).clone()
+              : spec.concreteShape(batch, Map.of(), 1);
       if (shapes.containsKey(spec.name())) {
         check(spec, shape);
         if (spec.hasBatchAxis() && shape.length > 0) {
@@ -44,13 +50,30 @@ final class SyntheticInputs {
 
   private static void check(TensorSpec spec, long[] shape) {
     if (shape.length != spec.rank()) {
-      throw new BenchException("--shape " + spec.name() + "=" + Arrays.toString(shape) + " has rank " + shape.length
-          + " but the input is " + spec);
+      throw new BenchException(
+          "--shape "
+              + spec.name()
+              + "="
+              + Arrays.toString(shape)
+              + " has rank "
+              + shape.length
+              + " but the input is "
+              + spec);
     }
     for (int i = 0; i < shape.length; i++) {
       if (spec.shape().get(i) instanceof Dimension.Fixed f && f.size() != shape[i]) {
-        throw new BenchException("--shape " + spec.name() + " sets dimension " + i + " to " + shape[i]
-            + " but the model fixes it at " + f.size() + " (" + spec + ")");
+        throw new BenchException(
+            "--shape "
+                + spec.name()
+                + " sets dimension "
+                + i
+                + " to "
+                + shape[i]
+                + " but the model fixes it at "
+                + f.size()
+                + " ("
+                + spec
+                + ")");
       }
     }
   }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CpuPeakTest {
-  private static final String XEON = """
+  private static final String XEON =
+      """
       processor\t: %d
       vendor_id\t: GenuineIntel
       model name\t: Intel(R) Xeon(R) Platinum 8480+
@@ -23,7 +24,8 @@ class CpuPeakTest {
       flags\t\t: fpu sse sse2 ssse3 fma sse4_1 sse4_2 avx avx2 avx512f avx512dq avx512bw avx512vl avx_vnni \
       avx512_bf16 avx512_vnni avx512_fp16 amx_bf16 amx_tile amx_int8
       """;
-  private static final String DESKTOP = """
+  private static final String DESKTOP =
+      """
       processor\t: %d
       vendor_id\t: AuthenticAMD
       model name\t: AMD Ryzen 7 3700X 8-Core Processor
@@ -32,7 +34,8 @@ class CpuPeakTest {
       cpu cores\t: 8
       flags\t\t: fpu sse sse2 ssse3 fma sse4_1 sse4_2 avx avx2 f16c
       """;
-  private static final String ARM = """
+  private static final String ARM =
+      """
       processor\t: %d
       BogoMIPS\t: 62.50
       Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid asimdrdm lrcpc dcpop asimddp
@@ -40,8 +43,7 @@ class CpuPeakTest {
       CPU part\t: 0xd42
       """;
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private Path proc(String cpuinfo) throws IOException {
     Path proc = Files.createDirectories(root.resolve("proc"));
@@ -52,7 +54,8 @@ class CpuPeakTest {
   private Path sys(long... maxKhz) throws IOException {
     Path sys = Files.createDirectories(root.resolve("sys"));
     for (int cpu = 0; cpu < maxKhz.length; cpu++) {
-      Path cpufreq = Files.createDirectories(sys.resolve("devices/system/cpu/cpu" + cpu + "/cpufreq"));
+      Path cpufreq =
+          Files.createDirectories(sys.resolve("devices/system/cpu/cpu" + cpu + "/cpufreq"));
       Files.writeString(cpufreq.resolve("cpuinfo_max_freq"), maxKhz[cpu] + "\n");
     }
     return sys;
@@ -60,7 +63,9 @@ class CpuPeakTest {
 
   @Test
   void anAvx512XeonPeaksAtSixteenLanesTimesTwoFmaUnitsAtItsMaximumClock() throws IOException {
-    CpuPeak peak = CpuPeak.detect(proc(XEON.formatted(0) + "\n" + XEON.formatted(1)), sys(2_600_000, 2_600_000), 2);
+    CpuPeak peak =
+        CpuPeak.detect(
+            proc(XEON.formatted(0) + "\n" + XEON.formatted(1)), sys(2_600_000, 2_600_000), 2);
     assertEquals(166.4, peak.peakGmacPerSecond(), 1e-9);
     assertEquals("2 cores x 2.60 GHz x 2 FMA x 16 lanes (avx512f)", peak.derivation());
     assertEquals("Intel(R) Xeon(R) Platinum 8480+", peak.cpu());
@@ -70,14 +75,30 @@ class CpuPeakTest {
   @Test
   void reportsTheInt8FeaturesOfAnAvx512Xeon() throws IOException {
     CpuPeak peak = CpuPeak.detect(proc(XEON.formatted(0)), sys(2_600_000), 1);
-    assertEquals(List.of("avx", "avx2", "fma", "avx512f", "avx512_bf16", "avx512_fp16", "avx512_vnni", "avx_vnni",
-        "amx_tile", "amx_bf16", "amx_int8"), peak.features());
+    assertEquals(
+        List.of(
+            "avx",
+            "avx2",
+            "fma",
+            "avx512f",
+            "avx512_bf16",
+            "avx512_fp16",
+            "avx512_vnni",
+            "avx_vnni",
+            "amx_tile",
+            "amx_bf16",
+            "amx_int8"),
+        peak.features());
   }
 
   @Test
-  void anAvx2DesktopCountsCoresNotHyperThreadsAndTakesTheFastestCpuMhzWithoutCpufreq() throws IOException {
-    CpuPeak peak = CpuPeak.detect(proc(DESKTOP.formatted(0, "2200.000") + "\n" + DESKTOP.formatted(1, "3600.000")),
-        root.resolve("no-sys"), 16);
+  void anAvx2DesktopCountsCoresNotHyperThreadsAndTakesTheFastestCpuMhzWithoutCpufreq()
+      throws IOException {
+    CpuPeak peak =
+        CpuPeak.detect(
+            proc(DESKTOP.formatted(0, "2200.000") + "\n" + DESKTOP.formatted(1, "3600.000")),
+            root.resolve("no-sys"),
+            16);
     assertEquals(8 * 3.6 * 2 * 8, peak.peakGmacPerSecond(), 1e-9);
     assertEquals("8 cores (16 threads) x 3.60 GHz x 2 FMA x 8 lanes (avx2)", peak.derivation());
     assertEquals(List.of("avx", "avx2", "fma"), peak.features());
@@ -85,8 +106,16 @@ class CpuPeakTest {
 
   @Test
   void anArmBoardUsesFourNeonLanesAndItsBigCoresClock() throws IOException {
-    String cpuinfo = ARM.formatted(0) + "\n" + ARM.formatted(1) + "\n" + ARM.formatted(2) + "\n" + ARM.formatted(3);
-    CpuPeak peak = CpuPeak.detect(proc(cpuinfo), sys(1_200_000, 1_200_000, 1_500_000, 1_500_000), 4);
+    String cpuinfo =
+        ARM.formatted(0)
+            + "\n"
+            + ARM.formatted(1)
+            + "\n"
+            + ARM.formatted(2)
+            + "\n"
+            + ARM.formatted(3);
+    CpuPeak peak =
+        CpuPeak.detect(proc(cpuinfo), sys(1_200_000, 1_200_000, 1_500_000, 1_500_000), 4);
     assertEquals(4 * 1.5 * 2 * 4, peak.peakGmacPerSecond(), 1e-9);
     assertEquals("4 cores x 1.50 GHz x 2 FMA x 4 lanes (asimd)", peak.derivation());
     assertEquals(List.of("asimd", "asimdhp", "asimddp"), peak.features());

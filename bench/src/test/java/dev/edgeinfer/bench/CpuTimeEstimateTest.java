@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CpuTimeEstimateTest {
-  @TempDir
-  Path proc;
+  @TempDir Path proc;
 
   @Test
   void multipliesTheCpuSecondsOfTheIntervalByThePowerPerCore() {
@@ -37,8 +36,10 @@ class CpuTimeEstimateTest {
   @Test
   void readsUserAndSystemTicksFromAProcStatFile() throws IOException {
     Path stat = Files.createDirectories(proc.resolve("self")).resolve("stat");
-    Files.writeString(stat, "4242 (java (main) x) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 50 0 0 20 0 30 0 "
-        + "123456 4000000000 50000 18446744073709551615 1 1 0 0 0 0 0 4096 16384 0 0 0 17 1 0 0 0 0 0\n");
+    Files.writeString(
+        stat,
+        "4242 (java (main) x) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 50 0 0 20 0 30 0 "
+            + "123456 4000000000 50000 18446744073709551615 1 1 0 0 0 0 0 4096 16384 0 0 0 17 1 0 0 0 0 0\n");
     assertEquals(3_000_000_000L, CpuTimeEstimate.statCpuNanos(stat));
   }
 

@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EnergyMeterTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private EnergyMeter.Options options() throws IOException {
     return EnergyMeter.Options.defaults()
@@ -34,7 +33,8 @@ class EnergyMeterTest {
   }
 
   private void ina3221() throws IOException {
-    Path hwmon = Files.createDirectories(root.resolve("sys/bus/i2c/drivers/ina3221/1-0040/hwmon/hwmon1"));
+    Path hwmon =
+        Files.createDirectories(root.resolve("sys/bus/i2c/drivers/ina3221/1-0040/hwmon/hwmon1"));
     Files.writeString(hwmon.resolve("in1_label"), "VDD_IN\n");
     Files.writeString(hwmon.resolve("in1_input"), "5000\n");
     Files.writeString(hwmon.resolve("curr1_input"), "1000\n");
@@ -85,7 +85,8 @@ class EnergyMeterTest {
   void triesTheGpuCounterFirstWhenTheModelRunsOnAGpu() throws IOException {
     rapl();
     List<String> notes = new ArrayList<>();
-    try (EnergyMeter meter = EnergyMeter.detect(options().withGpu(true).withNvidiaSmi(nvidiaSmi()), notes::add)) {
+    try (EnergyMeter meter =
+        EnergyMeter.detect(options().withGpu(true).withNvidiaSmi(nvidiaSmi()), notes::add)) {
       assertEquals("nvml", meter.source());
     }
     assertEquals(List.of(), notes);
@@ -94,7 +95,7 @@ class EnergyMeterTest {
   @Test
   void leavesTheGpuCounterAloneWhenTheModelRunsOnTheCpu() throws IOException {
     rapl();
-    try (EnergyMeter meter = EnergyMeter.detect(options().withNvidiaSmi(nvidiaSmi()), note -> { })) {
+    try (EnergyMeter meter = EnergyMeter.detect(options().withNvidiaSmi(nvidiaSmi()), note -> {})) {
       assertEquals("rapl", meter.source());
     }
   }
@@ -132,6 +133,8 @@ class EnergyMeterTest {
 
   @Test
   void optionsRejectASamplingIntervalThatIsNotPositive() {
-    assertThrows(BenchException.class, () -> EnergyMeter.Options.defaults().withSamplingInterval(Duration.ZERO));
+    assertThrows(
+        BenchException.class,
+        () -> EnergyMeter.Options.defaults().withSamplingInterval(Duration.ZERO));
   }
 }

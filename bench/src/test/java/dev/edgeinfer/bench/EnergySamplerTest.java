@@ -13,7 +13,8 @@ class EnergySamplerTest {
   @Test
   void samplesRepeatedlyUntilClosed() throws InterruptedException {
     CountDownLatch samples = new CountDownLatch(3);
-    try (EnergySampler sampler = new EnergySampler("test-sampler", Duration.ofMillis(1), samples::countDown)) {
+    try (EnergySampler sampler =
+        new EnergySampler("test-sampler", Duration.ofMillis(1), samples::countDown)) {
       sampler.ensureStarted();
       assertTrue(samples.await(1, TimeUnit.MINUTES), "three samples were expected");
     }
@@ -21,7 +22,7 @@ class EnergySamplerTest {
 
   @Test
   void closingStopsTheThreadAndIsIdempotent() {
-    EnergySampler sampler = new EnergySampler("test-sampler", Duration.ofHours(1), () -> { });
+    EnergySampler sampler = new EnergySampler("test-sampler", Duration.ofHours(1), () -> {});
     sampler.ensureStarted();
     assertTrue(sampler.running());
     sampler.close();

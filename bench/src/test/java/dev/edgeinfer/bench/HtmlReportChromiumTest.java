@@ -21,21 +21,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Renders the HTML report in Debian's headless Chromium, the check that the page really draws
- * (scripts/check-report-renders.sh does the same by hand). Skipped where Chromium is not
- * installed. The page and its screenshot are kept under {@code target/html-report} for a look.
+ * (scripts/check-report-renders.sh does the same by hand). Skipped where Chromium is not installed.
+ * The page and its screenshot are kept under {@code target/html-report} for a look.
  */
 class HtmlReportChromiumTest {
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final long RENDER_TIMEOUT_SECONDS = 60;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeEach
   void needsChromium() {
-    assumeTrue(Files.isExecutable(CHROMIUM), "headless rendering check skipped: " + CHROMIUM
-        + " not found; install Debian's chromium (apt-get install chromium) to run it");
+    assumeTrue(
+        Files.isExecutable(CHROMIUM),
+        "headless rendering check skipped: "
+            + CHROMIUM
+            + " not found; install Debian's chromium (apt-get install chromium) to run it");
   }
 
   @Test
@@ -49,7 +51,8 @@ class HtmlReportChromiumTest {
     assertTrue(Files.exists(png), "chromium wrote no screenshot");
     assertTrue(Files.size(png) > 10 * 1024, "screenshot is only " + Files.size(png) + " bytes");
     byte[] signature = Arrays.copyOf(Files.readAllBytes(png), 8);
-    assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, signature, "a PNG file");
+    assertArrayEquals(
+        new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, signature, "a PNG file");
     keepForALook(page, png);
   }
 
@@ -61,20 +64,37 @@ class HtmlReportChromiumTest {
 
     String dom = chromium("--dump-dom", page.toUri().toString());
 
-    assertEquals(HtmlReportTest.svgs(html).size(), count(dom, "<svg"), "svg elements in the rendered DOM");
+    assertEquals(
+        HtmlReportTest.svgs(html).size(), count(dom, "<svg"), "svg elements in the rendered DOM");
     assertTrue(dom.contains("<polyline"), "chart lines in the rendered DOM");
     assertTrue(dom.contains(">estimate</span>"), "the energy estimate label in the rendered DOM");
   }
 
-  /** Runs headless Chromium on its own profile with the network features off; returns its stdout. */
+  /**
+   * Runs headless Chromium on its own profile with the network features off; returns its stdout.
+   */
   private String chromium(String... arguments) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--user-data-dir=" + dir.resolve("profile")));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                CHROMIUM.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + dir.resolve("profile")));
     command.addAll(List.of(arguments));
     Path out = dir.resolve("chromium.out");
     Path err = dir.resolve("chromium.err");
-    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     if (!process.waitFor(RENDER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly().waitFor();

@@ -31,8 +31,8 @@ class HtmlReportTest {
 
   static final String SVG_NAMESPACE = "http://www.w3.org/2000/svg";
   private static final Pattern SVG = Pattern.compile("<svg\\b.*?</svg>", Pattern.DOTALL);
-  private static final Machine MACHINE = new Machine("Example CPU @ 2.60GHz", 8, "Linux amd64", "21.0.5",
-      "1.29.0");
+  private static final Machine MACHINE =
+      new Machine("Example CPU @ 2.60GHz", 8, "Linux amd64", "21.0.5", "1.29.0");
   private static final LatencyHistogram.LatencySummary LATENCY =
       new LatencyHistogram.LatencySummary(1.234, 2.5, 4.75, 12.5, 1.5);
 
@@ -41,17 +41,36 @@ class HtmlReportTest {
     String page = HtmlReport.render(singleStream("mobilenetv2.onnx"));
 
     assertTrue(page.contains("<span class=\"figure\">2.500 ms</span>"), "headline figure");
-    assertTrue(page.contains("p90 latency per query; early-stopping estimate 2.610 ms (99 % confidence)"));
+    assertTrue(
+        page.contains("p90 latency per query; early-stopping estimate 2.610 ms (99 % confidence)"));
     assertTrue(page.contains("single-stream scenario"));
   }
 
   @Test
   void multiStreamHeadlineIsP99() {
     BenchReport single = singleStream("a.onnx");
-    BenchReport multi = new BenchReport(Scenario.MULTI_STREAM, "a.onnx", Optional.empty(), "cpu", 2, 8, 3_000, 24_000,
-        30.0, 800, LATENCY, single.distribution(), Optional.of(new BenchReport.Headline(99, 4.75, 5.1)),
-        Optional.empty(), OptionalDouble.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), MACHINE);
+    BenchReport multi =
+        new BenchReport(
+            Scenario.MULTI_STREAM,
+            "a.onnx",
+            Optional.empty(),
+            "cpu",
+            2,
+            8,
+            3_000,
+            24_000,
+            30.0,
+            800,
+            LATENCY,
+            single.distribution(),
+            Optional.of(new BenchReport.Headline(99, 4.75, 5.1)),
+            Optional.empty(),
+            OptionalDouble.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            MACHINE);
     String page = HtmlReport.render(multi);
 
     assertTrue(page.contains("<span class=\"figure\">4.750 ms</span>"));
@@ -62,15 +81,25 @@ class HtmlReportTest {
   void summaryTableHoldsThroughputPercentilesCountsAndAccuracy() {
     String page = HtmlReport.render(singleStream("mobilenetv2.onnx"));
 
-    for (String expected : List.of("810.4 samples/s", "1.234 ms", "2.500 ms", "4.750 ms", "12.50 ms", "1.500 ms",
-        "<td>24,312</td>", "30.00 s", "<td>76.50 %</td>")) {
+    for (String expected :
+        List.of(
+            "810.4 samples/s",
+            "1.234 ms",
+            "2.500 ms",
+            "4.750 ms",
+            "12.50 ms",
+            "1.500 ms",
+            "<td>24,312</td>",
+            "30.00 s",
+            "<td>76.50 %</td>")) {
       assertTrue(page.contains(expected), "summary should show " + expected);
     }
   }
 
   @Test
   void everyChartIsWellFormedSvg() throws Exception {
-    Map<BenchReport, Integer> charts = Map.of(singleStream("a.onnx"), 1, offline("b.onnx"), 1, server("c.onnx"), 5);
+    Map<BenchReport, Integer> charts =
+        Map.of(singleStream("a.onnx"), 1, offline("b.onnx"), 1, server("c.onnx"), 5);
     for (var e : charts.entrySet()) {
       List<String> svgs = svgs(HtmlReport.render(e.getKey()));
       assertEquals(e.getValue(), svgs.size(), "charts in the " + e.getKey().scenario() + " page");
@@ -78,14 +107,17 @@ class HtmlReportTest {
         Document doc = parse(svg);
         assertEquals("svg", doc.getDocumentElement().getLocalName());
         assertEquals(SVG_NAMESPACE, doc.getDocumentElement().getNamespaceURI());
-        assertTrue(doc.getDocumentElement().getAttribute("viewBox").startsWith("0 0 "), "responsive through viewBox");
+        assertTrue(
+            doc.getDocumentElement().getAttribute("viewBox").startsWith("0 0 "),
+            "responsive through viewBox");
       }
     }
   }
 
   @Test
   void wholePageIsWellFormedXhtml() throws Exception {
-    for (BenchReport report : List.of(singleStream("<b>&'\"</b>.onnx"), offline("b.onnx"), server("c.onnx"))) {
+    for (BenchReport report :
+        List.of(singleStream("<b>&'\"</b>.onnx"), offline("b.onnx"), server("c.onnx"))) {
       String page = HtmlReport.render(report);
       Document doc = parse(page.substring(page.indexOf("<html")));
       assertEquals("html", doc.getDocumentElement().getTagName());
@@ -94,7 +126,8 @@ class HtmlReportTest {
 
   @Test
   void pageFetchesNothingFromTheNetwork() {
-    String page = HtmlReport.render(server("c.onnx")).replace("xmlns=\"" + SVG_NAMESPACE + "\"", "");
+    String page =
+        HtmlReport.render(server("c.onnx")).replace("xmlns=\"" + SVG_NAMESPACE + "\"", "");
 
     assertFalse(page.contains("http://"), "an http reference");
     assertFalse(page.contains("https://"), "an https reference");
@@ -111,7 +144,9 @@ class HtmlReportTest {
 
     assertFalse(page.contains("<script>"));
     assertTrue(page.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt;.onnx</h1>"));
-    assertTrue(page.contains("<title>EdgeInfer bench: &lt;script&gt;alert(1)&lt;/script&gt;.onnx, server</title>"));
+    assertTrue(
+        page.contains(
+            "<title>EdgeInfer bench: &lt;script&gt;alert(1)&lt;/script&gt;.onnx, server</title>"));
   }
 
   @Test
@@ -126,8 +161,9 @@ class HtmlReportTest {
 
   @Test
   void measuredEnergyCarriesNoEstimateLabel() {
-    BenchReport measured = withEnergy(singleStream("a.onnx"),
-        new EnergyFigures("rapl", "package-0 and dram", 120, 24_312));
+    BenchReport measured =
+        withEnergy(
+            singleStream("a.onnx"), new EnergyFigures("rapl", "package-0 and dram", 120, 24_312));
     String page = HtmlReport.render(measured);
 
     assertFalse(page.contains("class=\"badge\""));
@@ -155,7 +191,8 @@ class HtmlReportTest {
     assertTrue(page.contains("ideal: achieved = offered"));
     assertTrue(page.contains("peak 600.0 q/s within the bound"));
     for (LoadPoint p : serverLoad().steps()) {
-      assertTrue(page.contains("offered " + HtmlReport.figure(p.offeredQps()) + " q/s: achieved"),
+      assertTrue(
+          page.contains("offered " + HtmlReport.figure(p.offeredQps()) + " q/s: achieved"),
           "a tooltip for the step at " + p.offeredQps());
     }
     assertEquals(2, count(page, "<td><strong>over</strong></td>"));
@@ -180,7 +217,9 @@ class HtmlReportTest {
     assertTrue(page.contains("edge p99"));
     assertTrue(page.contains("cloud p99"));
     assertTrue(page.contains("81.50 ms"), "cloud p99");
-    assertTrue(page.contains("60.00 ms round trip at 20.00 Mbit/s, 602,112 bytes up and 4,000 bytes down"));
+    assertTrue(
+        page.contains(
+            "60.00 ms round trip at 20.00 Mbit/s, 602,112 bytes up and 4,000 bytes down"));
   }
 
   @Test
@@ -206,13 +245,17 @@ class HtmlReportTest {
 
   @Test
   void aSingleBucketStillDrawsAReadableChart() throws Exception {
-    String page = HtmlReport.render(withDistribution(singleStream("a.onnx"),
-        List.of(new LatencyHistogram.Bucket(2.5, 100))));
+    String page =
+        HtmlReport.render(
+            withDistribution(
+                singleStream("a.onnx"), List.of(new LatencyHistogram.Bucket(2.5, 100))));
 
     List<String> svgs = svgs(page);
     assertEquals(1, svgs.size());
     parse(svgs.getFirst());
-    assertTrue(count(svgs.getFirst(), "text-anchor=\"middle\" font-size=\"12\"") >= 3, "at least 3 x ticks");
+    assertTrue(
+        count(svgs.getFirst(), "text-anchor=\"middle\" font-size=\"12\"") >= 3,
+        "at least 3 x ticks");
   }
 
   @Test
@@ -225,16 +268,22 @@ class HtmlReportTest {
     Path file = dir.resolve("report.html");
     HtmlReport.write(server("caf\u00e9.onnx"), file);
 
-    assertEquals(HtmlReport.render(server("caf\u00e9.onnx")), Files.readString(file, StandardCharsets.UTF_8));
+    assertEquals(
+        HtmlReport.render(server("caf\u00e9.onnx")),
+        Files.readString(file, StandardCharsets.UTF_8));
   }
 
   @Test
   void writeIntoAMissingFolderFailsWithOneLineSayingWhatToDo(@TempDir Path dir) {
     Path file = dir.resolve("missing").resolve("report.html");
-    BenchException e = assertThrows(BenchException.class, () -> HtmlReport.write(singleStream("a.onnx"), file));
+    BenchException e =
+        assertThrows(BenchException.class, () -> HtmlReport.write(singleStream("a.onnx"), file));
 
-    assertTrue(e.getMessage().startsWith("cannot write the HTML report to " + file + " ("), e.getMessage());
-    assertTrue(e.getMessage().endsWith("); check the folder exists and is writable"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("cannot write the HTML report to " + file + " ("),
+        e.getMessage());
+    assertTrue(
+        e.getMessage().endsWith("); check the folder exists and is writable"), e.getMessage());
     assertFalse(e.getMessage().contains("\n"));
   }
 
@@ -277,29 +326,68 @@ class HtmlReportTest {
   }
 
   static BenchReport singleStream(String model) {
-    return new BenchReport(Scenario.SINGLE_STREAM, model, Optional.empty(), "cpu", 1, 1, 24_312, 24_312, 30.0, 810.4,
-        LATENCY, latencies(1, 24_312, 1.2).distribution(), Optional.of(new BenchReport.Headline(90, 2.5, 2.61)),
-        Optional.empty(), OptionalDouble.of(0.765), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), MACHINE);
+    return new BenchReport(
+        Scenario.SINGLE_STREAM,
+        model,
+        Optional.empty(),
+        "cpu",
+        1,
+        1,
+        24_312,
+        24_312,
+        30.0,
+        810.4,
+        LATENCY,
+        latencies(1, 24_312, 1.2).distribution(),
+        Optional.of(new BenchReport.Headline(90, 2.5, 2.61)),
+        Optional.empty(),
+        OptionalDouble.of(0.765),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        MACHINE);
   }
 
   static BenchReport offline(String model) {
-    var bare = new BenchReport.BareComparison(32, 10_000,
-        new LatencyHistogram.LatencySummary(1.0, 1.2, 1.5, 3.0, 1.05));
+    var bare =
+        new BenchReport.BareComparison(
+            32, 10_000, new LatencyHistogram.LatencySummary(1.0, 1.2, 1.5, 3.0, 1.05));
     var ours = new LatencyHistogram.LatencySummary(1.1, 1.3, 1.6, 3.2, 1.15);
-    return new BenchReport(Scenario.OFFLINE, model, Optional.empty(), "cpu", 0, 32, 8_906, 285_000, 30.0, 9_500, ours,
-        latencies(2, 8_906, 1.1).distribution(), Optional.empty(), Optional.empty(), OptionalDouble.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(bare), MACHINE);
+    return new BenchReport(
+        Scenario.OFFLINE,
+        model,
+        Optional.empty(),
+        "cpu",
+        0,
+        32,
+        8_906,
+        285_000,
+        30.0,
+        9_500,
+        ours,
+        latencies(2, 8_906, 1.1).distribution(),
+        Optional.empty(),
+        Optional.empty(),
+        OptionalDouble.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(bare),
+        MACHINE);
   }
 
   static ServerLoad serverLoad() {
-    return new ServerLoad(10, 600, List.of(
-        new LoadPoint(100, 99.8, 1.3, 2.9, true),
-        new LoadPoint(200, 199.5, 1.35, 3.1, true),
-        new LoadPoint(400, 398.1, 1.6, 4.4, true),
-        new LoadPoint(600, 596.0, 2.4, 8.7, true),
-        new LoadPoint(700, 655.2, 9.5, 48.0, false),
-        new LoadPoint(800, 661.0, 140, 420, false)));
+    return new ServerLoad(
+        10,
+        600,
+        List.of(
+            new LoadPoint(100, 99.8, 1.3, 2.9, true),
+            new LoadPoint(200, 199.5, 1.35, 3.1, true),
+            new LoadPoint(400, 398.1, 1.6, 4.4, true),
+            new LoadPoint(600, 596.0, 2.4, 8.7, true),
+            new LoadPoint(700, 655.2, 9.5, 48.0, false),
+            new LoadPoint(800, 661.0, 140, 420, false)));
   }
 
   static BenchReport server(String model) {
@@ -312,29 +400,103 @@ class HtmlReportTest {
     ops.put("Flatten", 1L);
     ops.put("Gemm", 1L);
     ops.put("Softmax", 1L);
-    var details = new ModelSummary(8, "pytorch", "2.5.1", Map.of("ai.onnx", 17L),
-        List.of(new ModelSummary.ValueSummary("input", "float32", List.of("batch", "3", "224", "224"))),
-        List.of(new ModelSummary.ValueSummary("logits", "float32", List.of("batch", "1000"))), ops, 105, 3_504_872,
-        14_019_488, 14_246_123, 300_774_272L, List.of("com.microsoft.FusedConv"));
+    var details =
+        new ModelSummary(
+            8,
+            "pytorch",
+            "2.5.1",
+            Map.of("ai.onnx", 17L),
+            List.of(
+                new ModelSummary.ValueSummary(
+                    "input", "float32", List.of("batch", "3", "224", "224"))),
+            List.of(new ModelSummary.ValueSummary("logits", "float32", List.of("batch", "1000"))),
+            ops,
+            105,
+            3_504_872,
+            14_019_488,
+            14_246_123,
+            300_774_272L,
+            List.of("com.microsoft.FusedConv"));
     LatencyHistogram h = latencies(3, 18_000, 1.6);
     var energy = new EnergyFigures("estimate", "CPU time x 15 W TDP share", 450, 18_000);
-    var roofline = new Roofline(300_774_272L, true, 12.5, 166.4, List.of("avx2", "fma"),
-        "4 cores x 2.6 GHz x 2 FMA x 8 lanes");
+    var roofline =
+        new Roofline(
+            300_774_272L,
+            true,
+            12.5,
+            166.4,
+            List.of("avx2", "fma"),
+            "4 cores x 2.6 GHz x 2 FMA x 8 lanes");
     var cloud = new CloudComparison(60, 20, 602_112, 4_000, 1.6, 5.2, 77.9, 81.5);
-    return new BenchReport(Scenario.SERVER, model, Optional.of(details), "cpu", 4, 1, 18_000, 18_000, 30.0,
-        600, h.summary(), h.distribution(), Optional.empty(), Optional.of(serverLoad()), OptionalDouble.empty(),
-        Optional.of(energy), Optional.of(roofline), Optional.of(cloud), Optional.empty(), MACHINE);
+    return new BenchReport(
+        Scenario.SERVER,
+        model,
+        Optional.of(details),
+        "cpu",
+        4,
+        1,
+        18_000,
+        18_000,
+        30.0,
+        600,
+        h.summary(),
+        h.distribution(),
+        Optional.empty(),
+        Optional.of(serverLoad()),
+        OptionalDouble.empty(),
+        Optional.of(energy),
+        Optional.of(roofline),
+        Optional.of(cloud),
+        Optional.empty(),
+        MACHINE);
   }
 
   private static BenchReport withEnergy(BenchReport r, EnergyFigures energy) {
-    return new BenchReport(r.scenario(), r.model(), r.details(), r.provider(), r.threads(), r.batch(), r.queries(),
-        r.samples(), r.durationSeconds(), r.throughputPerSecond(), r.latency(), r.distribution(), r.headline(),
-        r.server(), r.accuracy(), Optional.of(energy), r.roofline(), r.cloud(), r.bare(), r.machine());
+    return new BenchReport(
+        r.scenario(),
+        r.model(),
+        r.details(),
+        r.provider(),
+        r.threads(),
+        r.batch(),
+        r.queries(),
+        r.samples(),
+        r.durationSeconds(),
+        r.throughputPerSecond(),
+        r.latency(),
+        r.distribution(),
+        r.headline(),
+        r.server(),
+        r.accuracy(),
+        Optional.of(energy),
+        r.roofline(),
+        r.cloud(),
+        r.bare(),
+        r.machine());
   }
 
-  private static BenchReport withDistribution(BenchReport r, List<LatencyHistogram.Bucket> buckets) {
-    return new BenchReport(r.scenario(), r.model(), r.details(), r.provider(), r.threads(), r.batch(), r.queries(),
-        r.samples(), r.durationSeconds(), r.throughputPerSecond(), r.latency(), buckets, r.headline(), r.server(),
-        r.accuracy(), Optional.empty(), r.roofline(), r.cloud(), r.bare(), r.machine());
+  private static BenchReport withDistribution(
+      BenchReport r, List<LatencyHistogram.Bucket> buckets) {
+    return new BenchReport(
+        r.scenario(),
+        r.model(),
+        r.details(),
+        r.provider(),
+        r.threads(),
+        r.batch(),
+        r.queries(),
+        r.samples(),
+        r.durationSeconds(),
+        r.throughputPerSecond(),
+        r.latency(),
+        buckets,
+        r.headline(),
+        r.server(),
+        r.accuracy(),
+        Optional.empty(),
+        r.roofline(),
+        r.cloud(),
+        r.bare(),
+        r.machine());
   }
 }

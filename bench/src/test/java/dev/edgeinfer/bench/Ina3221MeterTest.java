@@ -16,12 +16,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class Ina3221MeterTest {
-  /** Long enough that the sampler thread never samples during a test; tests sample by calling sample(). */
+  /**
+   * Long enough that the sampler thread never samples during a test; tests sample by calling
+   * sample().
+   */
   private static final Duration NEVER = Duration.ofHours(1);
+
   private static final long SECOND = 1_000_000_000L;
 
-  @TempDir
-  Path sys;
+  @TempDir Path sys;
 
   private final AtomicLong clock = new AtomicLong(42 * SECOND);
 
@@ -34,7 +37,8 @@ class Ina3221MeterTest {
     Files.writeString(file, value + "\n");
   }
 
-  private static void rail(Path hwmon, int index, String label, long millivolts, long milliamps) throws IOException {
+  private static void rail(Path hwmon, int index, String label, long millivolts, long milliamps)
+      throws IOException {
     write(hwmon.resolve("in" + index + "_label"), label);
     write(hwmon.resolve("in" + index + "_input"), millivolts);
     write(hwmon.resolve("curr" + index + "_input"), milliamps);
@@ -92,7 +96,9 @@ class Ina3221MeterTest {
     rail(hwmon, 2, "VDD_CPU_GPU_CV", 5000, 400);
     rail(hwmon, 3, "VDD_SOC", 5000, 300);
     try (Ina3221Meter meter = open(new ArrayList<>(), NEVER)) {
-      assertEquals("INA3221 VDD_IN (total input) via " + hwmon + ", sampled every 3600000 ms", meter.description());
+      assertEquals(
+          "INA3221 VDD_IN (total input) via " + hwmon + ", sampled every 3600000 ms",
+          meter.description());
       meter.start();
       advance(1);
       assertEquals(5.0, meter.stop(), 1e-9);
@@ -106,7 +112,9 @@ class Ina3221MeterTest {
     rail(hwmon, 2, "CPU", 1000, 2000);
     rail(hwmon, 3, "NC", 1000, 9000);
     try (Ina3221Meter meter = open(new ArrayList<>(), NEVER)) {
-      assertEquals("INA3221 sum of GPU, CPU via " + hwmon + ", sampled every 3600000 ms", meter.description());
+      assertEquals(
+          "INA3221 sum of GPU, CPU via " + hwmon + ", sampled every 3600000 ms",
+          meter.description());
       meter.start();
       advance(1);
       assertEquals(3.0, meter.stop(), 1e-9);
@@ -122,7 +130,8 @@ class Ina3221MeterTest {
     write(sensor.resolve("name"), "ina3221");
     rail(sensor, 1, "VDD_IN", 5000, 2000);
     try (Ina3221Meter meter = open(new ArrayList<>(), NEVER)) {
-      assertEquals(List.of(sensor), meter.channels().stream().map(Ina3221Meter.Channel::hwmon).toList());
+      assertEquals(
+          List.of(sensor), meter.channels().stream().map(Ina3221Meter.Channel::hwmon).toList());
     }
   }
 
@@ -146,7 +155,8 @@ class Ina3221MeterTest {
     Files.delete(hwmon.resolve("curr2_input"));
     Files.createDirectory(hwmon.resolve("curr2_input"));
     try (Ina3221Meter meter = open(new ArrayList<>(), NEVER)) {
-      assertEquals(List.of("GPU"), meter.channels().stream().map(Ina3221Meter.Channel::label).toList());
+      assertEquals(
+          List.of("GPU"), meter.channels().stream().map(Ina3221Meter.Channel::label).toList());
     }
   }
 
@@ -154,8 +164,14 @@ class Ina3221MeterTest {
   void isNotUsableWithoutASensor() {
     List<String> notes = new ArrayList<>();
     assertTrue(Ina3221Meter.open(sys, NEVER, clock::get, notes::add).isEmpty());
-    assertEquals(List.of("INA3221: no ina3221 hwmon device under " + sys.resolve("bus/i2c/drivers") + " or "
-        + sys.resolve("class/hwmon") + " (not a Jetson board)"), notes);
+    assertEquals(
+        List.of(
+            "INA3221: no ina3221 hwmon device under "
+                + sys.resolve("bus/i2c/drivers")
+                + " or "
+                + sys.resolve("class/hwmon")
+                + " (not a Jetson board)"),
+        notes);
   }
 
   @Test

@@ -14,17 +14,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NvmlMeterTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  /** A stand-in for nvidia-smi that checks it was asked for the energy counter and prints {@code counter}. */
+  /**
+   * A stand-in for nvidia-smi that checks it was asked for the energy counter and prints {@code
+   * counter}.
+   */
   private Path fakeNvidiaSmi(Path counter) throws IOException {
-    return script("""
+    return script(
+        """
         #!/bin/sh
         [ "$1" = "--query-gpu=total_energy_consumption" ] || { echo "unexpected query $1"; exit 3; }
         [ "$2" = "--format=csv,noheader,nounits" ] || { echo "unexpected format $2"; exit 3; }
         cat '%s'
-        """.formatted(counter));
+        """
+            .formatted(counter));
   }
 
   private Path script(String text) throws IOException {
@@ -46,7 +50,8 @@ class NvmlMeterTest {
       Files.writeString(counter, "1250500\n");
       assertEquals(250.5, meter.stop(), 1e-9);
       assertEquals("nvml", meter.source());
-      assertEquals("NVML total_energy_consumption of 1 GPU via " + nvidiaSmi + " (GPU board only)",
+      assertEquals(
+          "NVML total_energy_consumption of 1 GPU via " + nvidiaSmi + " (GPU board only)",
           meter.description());
     }
   }
@@ -54,7 +59,8 @@ class NvmlMeterTest {
   @Test
   void sumsTheCountersOfEveryGpu() throws IOException {
     Path counter = Files.writeString(dir.resolve("counter"), "100\n200\n");
-    try (EnergyMeter meter = NvmlMeter.open(fakeNvidiaSmi(counter).toString(), note -> { }).orElseThrow()) {
+    try (EnergyMeter meter =
+        NvmlMeter.open(fakeNvidiaSmi(counter).toString(), note -> {}).orElseThrow()) {
       meter.start();
       Files.writeString(counter, "1100\n2200\n");
       assertEquals(3.0, meter.stop(), 1e-9);
@@ -64,15 +70,22 @@ class NvmlMeterTest {
 
   @Test
   void isNotUsableWhenNvidiaSmiFails() throws IOException {
-    Path nvidiaSmi = script("""
+    Path nvidiaSmi =
+        script(
+            """
         #!/bin/sh
         echo "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver."
         exit 9
         """);
     List<String> notes = new ArrayList<>();
     assertTrue(NvmlMeter.open(nvidiaSmi.toString(), notes::add).isEmpty());
-    assertEquals(List.of("NVML: `" + nvidiaSmi + " --query-gpu=total_energy_consumption --format=csv,noheader,nounits`"
-        + " exited with 9: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver."), notes);
+    assertEquals(
+        List.of(
+            "NVML: `"
+                + nvidiaSmi
+                + " --query-gpu=total_energy_consumption --format=csv,noheader,nounits`"
+                + " exited with 9: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver."),
+        notes);
   }
 
   @Test
@@ -80,7 +93,9 @@ class NvmlMeterTest {
     Path counter = Files.writeString(dir.resolve("counter"), "[N/A]\n");
     List<String> notes = new ArrayList<>();
     assertTrue(NvmlMeter.open(fakeNvidiaSmi(counter).toString(), notes::add).isEmpty());
-    assertEquals(List.of("NVML: nvidia-smi reports no total energy counter ('[N/A]'); it needs a Volta or newer GPU"),
+    assertEquals(
+        List.of(
+            "NVML: nvidia-smi reports no total energy counter ('[N/A]'); it needs a Volta or newer GPU"),
         notes);
   }
 

@@ -16,12 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RaplMeterTest {
-  /** Long enough that the sampler thread never polls during a test; tests poll by calling sample(). */
+  /**
+   * Long enough that the sampler thread never polls during a test; tests poll by calling sample().
+   */
   private static final Duration NEVER = Duration.ofHours(1);
+
   private static final long RANGE = 262_143_328_850L;
 
-  @TempDir
-  Path sys;
+  @TempDir Path sys;
 
   private Path zone(String zone, String name, long energy, long range) throws IOException {
     Path dir = Files.createDirectories(sys.resolve("class/powercap").resolve(zone));
@@ -82,7 +84,8 @@ class RaplMeterTest {
     Path uncore = zone("intel-rapl:0:1", "uncore", 0, RANGE);
     Path mmio = zone("intel-rapl-mmio:0", "package-0", 0, RANGE);
     try (RaplMeter meter = open(new ArrayList<>())) {
-      assertEquals(List.of("intel-rapl:0"), meter.domains().stream().map(RaplMeter.Domain::zone).toList());
+      assertEquals(
+          List.of("intel-rapl:0"), meter.domains().stream().map(RaplMeter.Domain::zone).toList());
       meter.start();
       counter(package0, 10_000_000);
       counter(core, 7_000_000);
@@ -97,7 +100,8 @@ class RaplMeterTest {
     zone("intel-rapl:0", "package-0", 0, RANGE);
     Path dram = zone("intel-rapl:1", "dram", 0, RANGE);
     try (RaplMeter meter = open(new ArrayList<>())) {
-      assertEquals("RAPL package-0, dram via " + sys.resolve("class/powercap"), meter.description());
+      assertEquals(
+          "RAPL package-0, dram via " + sys.resolve("class/powercap"), meter.description());
       assertEquals("rapl", meter.source());
       meter.start();
       counter(dram, 2_000_000);
@@ -110,7 +114,8 @@ class RaplMeterTest {
     zone("intel-rapl:0", "package-0", 0, RANGE);
     zone("intel-rapl:1", "psys", 0, RANGE);
     try (RaplMeter meter = open(new ArrayList<>())) {
-      assertEquals(List.of("package-0"), meter.domains().stream().map(RaplMeter.Domain::name).toList());
+      assertEquals(
+          List.of("package-0"), meter.domains().stream().map(RaplMeter.Domain::name).toList());
     }
   }
 
@@ -126,8 +131,12 @@ class RaplMeterTest {
   void isNotUsableWithoutAPowercapTree() {
     List<String> notes = new ArrayList<>();
     assertTrue(RaplMeter.open(sys, NEVER, notes::add).isEmpty());
-    assertEquals(List.of("RAPL: no RAPL domains under " + sys.resolve("class/powercap")
-        + " (not an Intel/AMD CPU, or a VM or container without powercap)"), notes);
+    assertEquals(
+        List.of(
+            "RAPL: no RAPL domains under "
+                + sys.resolve("class/powercap")
+                + " (not an Intel/AMD CPU, or a VM or container without powercap)"),
+        notes);
   }
 
   @Test
@@ -138,24 +147,34 @@ class RaplMeterTest {
     List<String> notes = new ArrayList<>();
     assertTrue(RaplMeter.open(sys, NEVER, notes::add).isEmpty());
     assertEquals(1, notes.size());
-    assertTrue(notes.get(0).startsWith("RAPL: cannot read " + package0.resolve("energy_uj")), notes.get(0));
+    assertTrue(
+        notes.get(0).startsWith("RAPL: cannot read " + package0.resolve("energy_uj")),
+        notes.get(0));
   }
 
   @Test
   void saysHowToGrantAccessWhenTheEnergyFileIsReadableByRootOnly() throws IOException {
     Path package0 = zone("intel-rapl:0", "package-0", 0, RANGE);
     Path energy = package0.resolve("energy_uj");
-    // what the kernel answers a non-root reader of a 0400 file; root itself cannot be denied by permissions
-    RaplMeter.Sysfs rootOnly = file -> {
-      if (file.equals(energy)) {
-        throw new AccessDeniedException(file.toString());
-      }
-      return Files.readString(file);
-    };
+    // what the kernel answers a non-root reader of a 0400 file; root itself cannot be denied by
+    // permissions
+    RaplMeter.Sysfs rootOnly =
+        file -> {
+          if (file.equals(energy)) {
+            throw new AccessDeniedException(file.toString());
+          }
+          return Files.readString(file);
+        };
     List<String> notes = new ArrayList<>();
     assertTrue(RaplMeter.open(sys, NEVER, rootOnly, notes::add).isEmpty());
-    assertEquals(List.of("RAPL: " + energy + " is readable by root only; run `sudo chmod o+r "
-        + sys.resolve("class/powercap") + "/intel-rapl:*/energy_uj` (or a udev rule) to measure energy"), notes);
+    assertEquals(
+        List.of(
+            "RAPL: "
+                + energy
+                + " is readable by root only; run `sudo chmod o+r "
+                + sys.resolve("class/powercap")
+                + "/intel-rapl:*/energy_uj` (or a udev rule) to measure energy"),
+        notes);
   }
 
   @Test

@@ -23,76 +23,139 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code edgeinfer bench}: latency and throughput of a model on synthetic inputs of the right shape. */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Measure a model's latency and throughput on synthetic inputs (MLPerf-style scenarios).")
+/**
+ * {@code edgeinfer bench}: latency and throughput of a model on synthetic inputs of the right
+ * shape.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Measure a model's latency and throughput on synthetic inputs (MLPerf-style scenarios).")
 final class BenchCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "FILE", description = "The ONNX model.")
   Path file;
 
-  @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "single-stream",
-      description = "single-stream (one query at a time, p90), multi-stream (8 samples per query, p99), "
-          + "server (Poisson arrivals, p99 from the scheduled time) or offline (batches flat out, samples/s); "
-          + "default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--scenario",
+      paramLabel = "NAME",
+      defaultValue = "single-stream",
+      description =
+          "single-stream (one query at a time, p90), multi-stream (8 samples per query, p99), "
+              + "server (Poisson arrivals, p99 from the scheduled time) or offline (batches flat out, samples/s); "
+              + "default: ${DEFAULT-VALUE}.")
   String scenario;
 
-  @Option(names = "--target-qps", paramLabel = "Q", description = "server: offer Q queries/s (Poisson).")
+  @Option(
+      names = "--target-qps",
+      paramLabel = "Q",
+      description = "server: offer Q queries/s (Poisson).")
   Optional<Double> targetQps;
 
-  @Option(names = "--find-peak", description = "server: search the highest Q whose p99 stays under --latency-bound (the default without --target-qps).")
+  @Option(
+      names = "--find-peak",
+      description =
+          "server: search the highest Q whose p99 stays under --latency-bound (the default without --target-qps).")
   boolean findPeak;
 
-  @Option(names = "--latency-bound", paramLabel = "TIME", defaultValue = "10ms", description = "server: the p99 bound (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--latency-bound",
+      paramLabel = "TIME",
+      defaultValue = "10ms",
+      description = "server: the p99 bound (default: ${DEFAULT-VALUE}).")
   String latencyBound;
 
-  @Option(names = "--workers", paramLabel = "N", defaultValue = "0", description = "server: threads running queries (0 = one per core).")
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "server: threads running queries (0 = one per core).")
   int workers;
 
-  @Option(names = "--data", paramLabel = "X.npy", description = "Accuracy mode: samples (first axis) to check against --labels.")
+  @Option(
+      names = "--data",
+      paramLabel = "X.npy",
+      description = "Accuracy mode: samples (first axis) to check against --labels.")
   Optional<Path> data;
 
-  @Option(names = "--labels", paramLabel = "Y.npy", description = "Accuracy mode: one class index per sample of --data.")
+  @Option(
+      names = "--labels",
+      paramLabel = "Y.npy",
+      description = "Accuracy mode: one class index per sample of --data.")
   Optional<Path> labels;
 
-  @Option(names = "--network", paramLabel = "LINK", description = "Edge vs cloud: model a link, e.g. rtt=40ms,bandwidth=10mbit.")
+  @Option(
+      names = "--network",
+      paramLabel = "LINK",
+      description = "Edge vs cloud: model a link, e.g. rtt=40ms,bandwidth=10mbit.")
   Optional<String> network;
 
-  @Option(names = "--watts-per-core", paramLabel = "W", defaultValue = "15",
-      description = "Per-core power for the energy estimate when no meter is readable (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--watts-per-core",
+      paramLabel = "W",
+      defaultValue = "15",
+      description =
+          "Per-core power for the energy estimate when no meter is readable (default: ${DEFAULT-VALUE}).")
   double wattsPerCore;
 
-  @Option(names = "--dry-run", description = "Replace the model with a no-op to measure the load generator itself.")
+  @Option(
+      names = "--dry-run",
+      description = "Replace the model with a no-op to measure the load generator itself.")
   boolean dryRun;
 
-  @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s", description = "Measuring time (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration",
+      paramLabel = "TIME",
+      defaultValue = "10s",
+      description = "Measuring time (default: ${DEFAULT-VALUE}).")
   String duration;
 
-  @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "1s", description = "Warm-up before measuring (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      paramLabel = "TIME",
+      defaultValue = "1s",
+      description = "Warm-up before measuring (default: ${DEFAULT-VALUE}).")
   String warmup;
 
-  @Option(names = "--min-queries", paramLabel = "N", defaultValue = "100",
-      description = "Measure at least N queries even past the duration (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--min-queries",
+      paramLabel = "N",
+      defaultValue = "100",
+      description =
+          "Measure at least N queries even past the duration (default: ${DEFAULT-VALUE}).")
   long minQueries;
 
-  @Option(names = "--batch", paramLabel = "N",
-      description = "Samples per query (default: 1 for single-stream; offline tries 1, 2, 4... and keeps the fastest).")
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      description =
+          "Samples per query (default: 1 for single-stream; offline tries 1, 2, 4... and keeps the fastest).")
   Optional<Integer> batch;
 
-  @Option(names = "--shape", paramLabel = "NAME=DIMS", description = "Sizes for an input's symbolic dims, e.g. input_ids=1x128; repeatable.")
+  @Option(
+      names = "--shape",
+      paramLabel = "NAME=DIMS",
+      description = "Sizes for an input's symbolic dims, e.g. input_ids=1x128; repeatable.")
   List<String> shapes = List.of();
 
   @Option(names = "--json", paramLabel = "FILE", description = "Write all figures as JSON.")
   Optional<Path> json;
 
-  @Option(names = "--html", paramLabel = "FILE", description = "Write a self-contained HTML report with plots.")
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description = "Write a self-contained HTML report with plots.")
   Optional<Path> html;
 
-  @Option(names = "--compare-bare", description = "Also time a bare OrtSession.run loop on the same model and inputs, interleaved, and report the ratio.")
+  @Option(
+      names = "--compare-bare",
+      description =
+          "Also time a bare OrtSession.run loop on the same model and inputs, interleaved, and report the ratio.")
   boolean compareBare;
 
-  @Mixin
-  RuntimeOptions runtime;
+  @Mixin RuntimeOptions runtime;
 
   @Override
   public Integer call() {
@@ -105,18 +168,39 @@ final class BenchCommand implements Callable<Integer> {
       }
       dims.put(spec.substring(0, eq), Arguments.shape("--shape", spec.substring(eq + 1)));
     }
-    BenchConfig config = new BenchConfig(Scenario.parse(scenario), Arguments.duration("--duration", duration),
-        Arguments.duration("--warmup", warmup), minQueries,
-        batch.map(OptionalInt::of).orElse(OptionalInt.empty()), dims, compareBare,
-        targetQps.map(OptionalDouble::of).orElse(OptionalDouble.empty()), findPeak,
-        Arguments.duration("--latency-bound", latencyBound), workers, data, labels, network.map(NetworkModel::parse),
-        wattsPerCore, dryRun);
+    BenchConfig config =
+        new BenchConfig(
+            Scenario.parse(scenario),
+            Arguments.duration("--duration", duration),
+            Arguments.duration("--warmup", warmup),
+            minQueries,
+            batch.map(OptionalInt::of).orElse(OptionalInt.empty()),
+            dims,
+            compareBare,
+            targetQps.map(OptionalDouble::of).orElse(OptionalDouble.empty()),
+            findPeak,
+            Arguments.duration("--latency-bound", latencyBound),
+            workers,
+            data,
+            labels,
+            network.map(NetworkModel::parse),
+            wattsPerCore,
+            dryRun);
     ProgressBar bar = new ProgressBar(System.err, RunCommand.isTerminal());
     List<String> notes = new java.util.ArrayList<>();
     BenchReport report;
     try (Model model = Model.open(file, options)) {
-      report = new Benchmark(model, file.toString(), Optional.of(file), options, config, bar, Ticker.system(),
-          notes::add).run();
+      report =
+          new Benchmark(
+                  model,
+                  file.toString(),
+                  Optional.of(file),
+                  options,
+                  config,
+                  bar,
+                  Ticker.system(),
+                  notes::add)
+              .run();
     } finally {
       bar.clear();
     }
@@ -145,8 +229,10 @@ final class BenchCommand implements Callable<Integer> {
       }
       int width = 30;
       int filled = (int) Math.round(Math.max(0, Math.min(1, fraction)) * width);
-      out.print(String.format("\r[%s%s] %3d%% %-28s", "#".repeat(filled), " ".repeat(width - filled),
-          Math.round(fraction * 100), phase));
+      out.print(
+          String.format(
+              "\r[%s%s] %3d%% %-28s",
+              "#".repeat(filled), " ".repeat(width - filled), Math.round(fraction * 100), phase));
       out.flush();
       drawn = true;
     }

@@ -6,23 +6,31 @@ import dev.edgeinfer.pipeline.PipelineException;
 import dev.edgeinfer.runtime.InferenceException;
 import java.io.PrintWriter;
 
-/** Turns any failure into one line on stderr and an exit code: 2 for what the user can fix, 1 otherwise. */
+/**
+ * Turns any failure into one line on stderr and an exit code: 2 for what the user can fix, 1
+ * otherwise.
+ */
 final class Failures {
-  private Failures() {
-  }
+  private Failures() {}
 
   static int report(Exception failure, boolean verbose, PrintWriter err) {
-    int code = switch (failure) {
-      case InferenceException e -> e.code().exitCode();
-      case PipelineException e -> e.code().exitCode();
-      case OnnxFormatException e -> 2;
-      case BenchException e -> e.exitCode();
-      case UsageException e -> 2;
-      default -> 1;
-    };
-    boolean known = code == 2 || failure instanceof InferenceException || failure instanceof PipelineException;
-    String message = known ? failure.getMessage()
-        : "unexpected failure: " + failure + " (rerun with --verbose for the stack trace, and report it)";
+    int code =
+        switch (failure) {
+          case InferenceException e -> e.code().exitCode();
+          case PipelineException e -> e.code().exitCode();
+          case OnnxFormatException e -> 2;
+          case BenchException e -> e.exitCode();
+          case UsageException e -> 2;
+          default -> 1;
+        };
+    boolean known =
+        code == 2 || failure instanceof InferenceException || failure instanceof PipelineException;
+    String message =
+        known
+            ? failure.getMessage()
+            : "unexpected failure: "
+                + failure
+                + " (rerun with --verbose for the stack trace, and report it)";
     err.println("error: " + oneLine(message));
     if (verbose) {
       failure.printStackTrace(err);

@@ -16,9 +16,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code edgeinfer inspect}: what a model takes, returns and costs, read from the file alone (no session). */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-    description = "Show a model's inputs, outputs, opsets, operators, parameters and estimated MACs.")
+/**
+ * {@code edgeinfer inspect}: what a model takes, returns and costs, read from the file alone (no
+ * session).
+ */
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description =
+        "Show a model's inputs, outputs, opsets, operators, parameters and estimated MACs.")
 final class InspectCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "FILE", description = "The ONNX model.")
@@ -40,21 +46,61 @@ final class InspectCommand implements Callable<Integer> {
 
   private String describe(ModelSummary s) {
     StringBuilder text = new StringBuilder();
-    text.append(String.format(Locale.ROOT, "model      %s (%s), IR %d%s%n", file, bytes(s.fileSizeBytes()), s.irVersion(),
-        s.producerName().isEmpty() ? "" : ", made by " + s.producerName() + " " + s.producerVersion()));
-    text.append("opsets     ").append(s.opsets().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-        .collect(Collectors.joining(", "))).append(System.lineSeparator());
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "model      %s (%s), IR %d%s%n",
+            file,
+            bytes(s.fileSizeBytes()),
+            s.irVersion(),
+            s.producerName().isEmpty()
+                ? ""
+                : ", made by " + s.producerName() + " " + s.producerVersion()));
+    text.append("opsets     ")
+        .append(
+            s.opsets().entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", ")))
+        .append(System.lineSeparator());
     for (var input : s.inputs()) {
-      text.append(String.format(Locale.ROOT, "input      %s: %s%s%n", input.name(), input.elementType(), input.shape()));
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "input      %s: %s%s%n",
+              input.name(),
+              input.elementType(),
+              input.shape()));
     }
     for (var output : s.outputs()) {
-      text.append(String.format(Locale.ROOT, "output     %s: %s%s%n", output.name(), output.elementType(), output.shape()));
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "output     %s: %s%s%n",
+              output.name(),
+              output.elementType(),
+              output.shape()));
     }
-    text.append(String.format(Locale.ROOT, "operators  %d nodes: %s%n", s.nodeCount(), s.opHistogram().entrySet().stream()
-        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))));
-    text.append(String.format(Locale.ROOT, "parameters %,d (%s)%n", s.parameterCount(), bytes(s.parameterBytes())));
-    text.append(String.format(Locale.ROOT, "MACs       %,d per inference at batch 1%s%n", s.macs(),
-        s.macsAreLowerBound() ? " (a lower bound: not estimated for " + String.join(", ", s.macsNotEstimatedFor()) + ")" : ""));
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "operators  %d nodes: %s%n",
+            s.nodeCount(),
+            s.opHistogram().entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "))));
+    text.append(
+        String.format(
+            Locale.ROOT, "parameters %,d (%s)%n", s.parameterCount(), bytes(s.parameterBytes())));
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "MACs       %,d per inference at batch 1%s%n",
+            s.macs(),
+            s.macsAreLowerBound()
+                ? " (a lower bound: not estimated for "
+                    + String.join(", ", s.macsNotEstimatedFor())
+                    + ")"
+                : ""));
     return text.toString();
   }
 
@@ -75,7 +121,8 @@ final class InspectCommand implements Callable<Integer> {
       json.writeStartObject();
       json.writeNumberField("ir_version", s.irVersion());
       json.writeStringField("producer", (s.producerName() + " " + s.producerVersion()).trim());
-      json.writeNumberField("opset", s.opsets().getOrDefault("ai.onnx", s.opsets().getOrDefault("", 0L)));
+      json.writeNumberField(
+          "opset", s.opsets().getOrDefault("ai.onnx", s.opsets().getOrDefault("", 0L)));
       json.writeObjectFieldStart("opsets");
       for (Map.Entry<String, Long> e : s.opsets().entrySet()) {
         json.writeNumberField(e.getKey(), e.getValue());
@@ -104,7 +151,8 @@ final class InspectCommand implements Callable<Integer> {
     out.println();
   }
 
-  private static void writeValues(JsonGenerator json, String field, java.util.List<ModelSummary.ValueSummary> values)
+  private static void writeValues(
+      JsonGenerator json, String field, java.util.List<ModelSummary.ValueSummary> values)
       throws IOException {
     json.writeArrayFieldStart(field);
     for (var v : values) {

@@ -7,16 +7,26 @@ import picocli.CommandLine.Option;
 /** The options every command that loads a model shares. */
 final class RuntimeOptions {
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      defaultValue = "0",
       description = "Threads inside one operator (0 = one per core; default: ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--provider", paramLabel = "NAME", defaultValue = "cpu",
-      description = "Execution provider: cpu, cuda, tensorrt, openvino, dnnl, xnnpack, coreml, ... "
-          + "Falls back to cpu with a warning when this build lacks it (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--provider",
+      paramLabel = "NAME",
+      defaultValue = "cpu",
+      description =
+          "Execution provider: cpu, cuda, tensorrt, openvino, dnnl, xnnpack, coreml, ... "
+              + "Falls back to cpu with a warning when this build lacks it (default: ${DEFAULT-VALUE}).")
   String provider;
 
-  @Option(names = "--optimization", paramLabel = "LEVEL", defaultValue = "all",
+  @Option(
+      names = "--optimization",
+      paramLabel = "LEVEL",
+      defaultValue = "all",
       description = "Graph optimization: none, basic, extended, all (default: ${DEFAULT-VALUE}).")
   String optimization;
 

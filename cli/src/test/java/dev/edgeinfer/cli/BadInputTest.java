@@ -13,7 +13,10 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Each documented bad input ends with one line on stderr, no stack trace, and the documented exit code. */
+/**
+ * Each documented bad input ends with one line on stderr, no stack trace, and the documented exit
+ * code.
+ */
 class BadInputTest {
 
   private static void assertOneLineError(Cli.Result r, int exitCode, String... fragments) {
@@ -28,8 +31,11 @@ class BadInputTest {
 
   @Test
   void aMissingModelFileIsAUsageError() {
-    assertOneLineError(Cli.run("run", "--model", "no/such/model.onnx", "--source", "digits"), 2,
-        "no/such/model.onnx", "does not exist");
+    assertOneLineError(
+        Cli.run("run", "--model", "no/such/model.onnx", "--source", "digits"),
+        2,
+        "no/such/model.onnx",
+        "does not exist");
     assertOneLineError(Cli.run("bench", "no/such/model.onnx"), 2, "does not exist");
     assertOneLineError(Cli.run("inspect", "no/such/model.onnx"), 2, "no/such/model.onnx");
   }
@@ -38,7 +44,8 @@ class BadInputTest {
   void aFileThatIsNotOnnxIsAUsageError(@TempDir Path dir) throws IOException {
     Path text = dir.resolve("notes.onnx");
     Files.writeString(text, "these are my notes, not a model\n".repeat(20));
-    assertOneLineError(Cli.run("run", "--model", text.toString(), "--source", "digits"), 2, "notes.onnx");
+    assertOneLineError(
+        Cli.run("run", "--model", text.toString(), "--source", "digits"), 2, "notes.onnx");
     assertOneLineError(Cli.run("bench", text.toString()), 2, "notes.onnx");
     assertOneLineError(Cli.run("inspect", text.toString()), 2, "notes.onnx");
   }
@@ -48,7 +55,8 @@ class BadInputTest {
     byte[] full = Files.readAllBytes(Cli.DIGITS);
     Path cut = dir.resolve("cut.onnx");
     Files.write(cut, Arrays.copyOf(full, full.length / 2));
-    assertOneLineError(Cli.run("run", "--model", cut.toString(), "--source", "digits"), 2, "cut.onnx");
+    assertOneLineError(
+        Cli.run("run", "--model", cut.toString(), "--source", "digits"), 2, "cut.onnx");
     assertOneLineError(Cli.run("inspect", cut.toString()), 2, "cut.onnx");
   }
 
@@ -60,23 +68,32 @@ class BadInputTest {
       header += " ";
     }
     header += "\n";
-    ByteBuffer buf = ByteBuffer.allocate(10 + header.length() + 3 * 28 * 28 * 4).order(ByteOrder.LITTLE_ENDIAN);
-    buf.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length())
+    ByteBuffer buf =
+        ByteBuffer.allocate(10 + header.length() + 3 * 28 * 28 * 4).order(ByteOrder.LITTLE_ENDIAN);
+    buf.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0})
+        .putShort((short) header.length())
         .put(header.getBytes(StandardCharsets.ISO_8859_1));
     Files.write(npy, buf.array());
-    assertOneLineError(Cli.run("run", "--model", Cli.DIGITS.toString(), "--source", "npy:" + npy), 2,
-        "[28, 28]", "[1, 1, 8, 8]");
+    assertOneLineError(
+        Cli.run("run", "--model", Cli.DIGITS.toString(), "--source", "npy:" + npy),
+        2,
+        "[28, 28]",
+        "[1, 1, 8, 8]");
   }
 
   @Test
   void aBenchShapeThatContradictsTheModelIsAUsageError() {
-    assertOneLineError(Cli.run("bench", Cli.DIGITS.toString(), "--shape", "image=1x3x8x8", "--duration", "1s"), 2,
-        "dimension 1", "1");
+    assertOneLineError(
+        Cli.run("bench", Cli.DIGITS.toString(), "--shape", "image=1x3x8x8", "--duration", "1s"),
+        2,
+        "dimension 1",
+        "1");
   }
 
   @Test
   void anUnknownExecutionProviderIsAUsageErrorListingTheKnownOnes() {
-    assertOneLineError(Cli.run("run", "--provider", "quantum", "--max-samples", "1"), 2, "quantum", "cpu", "cuda");
+    assertOneLineError(
+        Cli.run("run", "--provider", "quantum", "--max-samples", "1"), 2, "quantum", "cpu", "cuda");
   }
 
   @Test

@@ -19,23 +19,33 @@ final class Cli {
     }
   }
 
-  private Cli() {
-  }
+  private Cli() {}
 
   static Result run(String... args) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), EdgeInfer.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                EdgeInfer.class.getName()));
     command.addAll(List.of(args));
     try {
-      Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
       var stdout = process.getInputStream().readAllBytes();
       var stderr = process.getErrorStream().readAllBytes();
       if (!process.waitFor(5, TimeUnit.MINUTES)) {
         process.destroyForcibly();
         throw new AssertionError("edgeinfer " + String.join(" ", args) + " did not finish");
       }
-      return new Result(process.exitValue(), new String(stdout, StandardCharsets.UTF_8),
+      return new Result(
+          process.exitValue(),
+          new String(stdout, StandardCharsets.UTF_8),
           new String(stderr, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new AssertionError("could not start edgeinfer: " + e.getMessage(), e);

@@ -15,7 +15,8 @@ class RunCommandTest {
   private final ObjectMapper json = new ObjectMapper();
 
   @Test
-  void runWithNoModelStreamsTheBundledDigitsAndReportsAccuracy(@TempDir Path dir) throws IOException {
+  void runWithNoModelStreamsTheBundledDigitsAndReportsAccuracy(@TempDir Path dir)
+      throws IOException {
     Path summary = dir.resolve("summary.json");
     Cli.Result r = Cli.run("run", "--fps", "0", "--summary-json", summary.toString());
     assertEquals(0, r.exitCode(), r.stderr());
@@ -35,25 +36,45 @@ class RunCommandTest {
   void aPacedRunPrintsPlainStatusLinesWhenNotATerminal() {
     Cli.Result r = Cli.run("run", "--fps", "30", "--max-samples", "45");
     assertEquals(0, r.exitCode(), r.stderr());
-    assertTrue(r.stdout().lines().anyMatch(l -> l.contains("samples") && l.contains("/s") && l.contains("p99")), r.stdout());
+    assertTrue(
+        r.stdout()
+            .lines()
+            .anyMatch(l -> l.contains("samples") && l.contains("/s") && l.contains("p99")),
+        r.stdout());
     assertTrue(r.stdout().contains("45 in"), r.stdout());
   }
 
   @Test
   void npyWithLabelsAndAJsonlSinkWriteOneLinePerResult(@TempDir Path dir) throws IOException {
     Path out = dir.resolve("out.jsonl");
-    Cli.Result r = Cli.run("run", "--model", Cli.DIGITS.toString(), "--source",
-        "npy:" + Cli.DIGITS_DIR.resolve("test_x.npy") + ":" + Cli.DIGITS_DIR.resolve("test_y.npy"),
-        "--sink", "jsonl:" + out, "--max-samples", "10");
+    Cli.Result r =
+        Cli.run(
+            "run",
+            "--model",
+            Cli.DIGITS.toString(),
+            "--source",
+            "npy:"
+                + Cli.DIGITS_DIR.resolve("test_x.npy")
+                + ":"
+                + Cli.DIGITS_DIR.resolve("test_y.npy"),
+            "--sink",
+            "jsonl:" + out,
+            "--max-samples",
+            "10");
     assertEquals(0, r.exitCode(), r.stderr());
     var lines = Files.readAllLines(out).stream().filter(l -> !l.isBlank()).toList();
     assertEquals(10, lines.size());
     JsonNode first = json.readTree(lines.getFirst());
-    assertTrue(first.has("id") && first.has("captured_at") && first.has("latency_ms") && first.has("result"));
+    assertTrue(
+        first.has("id")
+            && first.has("captured_at")
+            && first.has("latency_ms")
+            && first.has("result"));
   }
 
   @Test
-  void anImageFolderRunsAndACorruptImageIsSkippedWithAWarningAndExitOne(@TempDir Path dir) throws IOException {
+  void anImageFolderRunsAndACorruptImageIsSkippedWithAWarningAndExitOne(@TempDir Path dir)
+      throws IOException {
     try (var files = Files.list(Cli.DIGITS_DIR.resolve("images"))) {
       for (Path f : files.toList()) {
         Files.copy(f, dir.resolve(f.getFileName()));

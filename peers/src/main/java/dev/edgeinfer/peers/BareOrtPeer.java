@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The zero-overhead bound: {@code OrtSession.run} in a hand-written loop with one
- * {@link OnnxTensor} over a direct buffer, created once per batch size. No checks, no copies.
+ * The zero-overhead bound: {@code OrtSession.run} in a hand-written loop with one {@link
+ * OnnxTensor} over a direct buffer, created once per batch size. No checks, no copies.
  */
 final class BareOrtPeer implements Peer {
   private final OrtEnvironment env;
@@ -36,8 +36,10 @@ final class BareOrtPeer implements Peer {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       return new BareOrtPeer(env, env.createSession(file.toString(), options));
     } catch (OrtException e) {
-      throw new PeerException(PeerException.Code.ENGINE_FAILURE,
-          "ONNX Runtime could not load " + file + ": " + e.getMessage(), e);
+      throw new PeerException(
+          PeerException.Code.ENGINE_FAILURE,
+          "ONNX Runtime could not load " + file + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -50,12 +52,18 @@ final class BareOrtPeer implements Peer {
   public void prepare(InputBatch batch) {
     closeInput();
     float[] values = batch.values();
-    FloatBuffer buffer = ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    FloatBuffer buffer =
+        ByteBuffer.allocateDirect(values.length * Float.BYTES)
+            .order(ByteOrder.nativeOrder())
+            .asFloatBuffer();
     buffer.put(values).flip();
     try {
       tensor = OnnxTensor.createTensor(env, buffer, batch.shape());
     } catch (OrtException e) {
-      throw new PeerException(PeerException.Code.ENGINE_FAILURE, "ONNX Runtime could not create the input: " + e.getMessage(), e);
+      throw new PeerException(
+          PeerException.Code.ENGINE_FAILURE,
+          "ONNX Runtime could not create the input: " + e.getMessage(),
+          e);
     }
     feed = Map.of(inputName, tensor);
   }
@@ -64,10 +72,12 @@ final class BareOrtPeer implements Peer {
   public void infer() {
     try (OrtSession.Result result = session.run(feed)) {
       if (result.size() == 0) {
-        throw new PeerException(PeerException.Code.ENGINE_FAILURE, "ONNX Runtime returned no outputs");
+        throw new PeerException(
+            PeerException.Code.ENGINE_FAILURE, "ONNX Runtime returned no outputs");
       }
     } catch (OrtException e) {
-      throw new PeerException(PeerException.Code.ENGINE_FAILURE, "ONNX Runtime failed to run: " + e.getMessage(), e);
+      throw new PeerException(
+          PeerException.Code.ENGINE_FAILURE, "ONNX Runtime failed to run: " + e.getMessage(), e);
     }
   }
 
@@ -79,7 +89,8 @@ final class BareOrtPeer implements Peer {
       values.get(out);
       return out;
     } catch (OrtException e) {
-      throw new PeerException(PeerException.Code.ENGINE_FAILURE, "ONNX Runtime failed to run: " + e.getMessage(), e);
+      throw new PeerException(
+          PeerException.Code.ENGINE_FAILURE, "ONNX Runtime failed to run: " + e.getMessage(), e);
     }
   }
 

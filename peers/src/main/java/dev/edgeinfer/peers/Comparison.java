@@ -10,8 +10,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Runs the peers in interleaved rounds: per batch size, each engine warms up, then every round
- * gives each engine one turn of the same length, the starting engine rotating from round to
- * round, so machine noise (another process, frequency changes) falls on all engines alike.
+ * gives each engine one turn of the same length, the starting engine rotating from round to round,
+ * so machine noise (another process, frequency changes) falls on all engines alike.
  */
 final class Comparison {
   private static final int WARMUP_MIN_QUERIES = 2;
@@ -54,13 +54,14 @@ final class Comparison {
     }
     float[] reference = outputs.get("bare-ort");
     Map<String, Double> difference = new LinkedHashMap<>();
-    outputs.forEach((name, values) -> {
-      double max = values.length == reference.length ? 0 : Double.POSITIVE_INFINITY;
-      for (int i = 0; i < Math.min(values.length, reference.length); i++) {
-        max = Math.max(max, Math.abs(values[i] - reference[i]));
-      }
-      difference.put(name, max);
-    });
+    outputs.forEach(
+        (name, values) -> {
+          double max = values.length == reference.length ? 0 : Double.POSITIVE_INFINITY;
+          for (int i = 0; i < Math.min(values.length, reference.length); i++) {
+            max = Math.max(max, Math.abs(values[i] - reference[i]));
+          }
+          difference.put(name, max);
+        });
     return difference;
   }
 
@@ -82,8 +83,9 @@ final class Comparison {
       rounds.add(new ArrayList<>(config.rounds()));
     }
     for (int round = 0; round < config.rounds(); round++) {
-      progress.printf("  %s %s batch %d: round %d/%d%n", config.label(), config.scenario().label(), batch,
-          round + 1, config.rounds());
+      progress.printf(
+          "  %s %s batch %d: round %d/%d%n",
+          config.label(), config.scenario().label(), batch, round + 1, config.rounds());
       for (int turn = 0; turn < n; turn++) {
         int i = (turn + round) % n;
         Histogram roundLatency = new Histogram(3);

@@ -20,28 +20,47 @@ import java.util.Optional;
  * @param warmup how long each engine runs before the first round, per batch size
  * @param json where to write the JSON report, if anywhere
  */
-record ComparisonConfig(Path model, String label, Optional<long[]> sampleShape, Scenario scenario, List<Integer> batches,
-                        int intraOpThreads, int rounds, Duration roundDuration, Duration warmup, Optional<Path> json) {
+record ComparisonConfig(
+    Path model,
+    String label,
+    Optional<long[]> sampleShape,
+    Scenario scenario,
+    List<Integer> batches,
+    int intraOpThreads,
+    int rounds,
+    Duration roundDuration,
+    Duration warmup,
+    Optional<Path> json) {
 
   ComparisonConfig {
     sampleShape = sampleShape.map(long[]::clone);
     batches = List.copyOf(batches);
     if (label.isBlank()) {
-      throw usage("the label must not be blank; pass --label NAME or leave it out to use the file name");
+      throw usage(
+          "the label must not be blank; pass --label NAME or leave it out to use the file name");
     }
-    sampleShape.ifPresent(shape -> {
-      if (shape.length == 0 || Arrays.stream(shape).anyMatch(d -> d <= 0)) {
-        throw usage("--shape " + Arrays.toString(shape) + " must list one or more positive sizes, e.g. 1,8,8");
-      }
-    });
+    sampleShape.ifPresent(
+        shape -> {
+          if (shape.length == 0 || Arrays.stream(shape).anyMatch(d -> d <= 0)) {
+            throw usage(
+                "--shape "
+                    + Arrays.toString(shape)
+                    + " must list one or more positive sizes, e.g. 1,8,8");
+          }
+        });
     if (batches.isEmpty() || batches.stream().anyMatch(b -> b < 1)) {
       throw usage("--batches " + batches + " must list one or more sizes >= 1");
     }
     if (scenario == Scenario.SINGLE_STREAM && !batches.equals(List.of(1))) {
-      throw usage("single-stream runs batch 1 only, but --batches is " + batches + "; use --scenario offline for a sweep");
+      throw usage(
+          "single-stream runs batch 1 only, but --batches is "
+              + batches
+              + "; use --scenario offline for a sweep");
     }
     if (intraOpThreads < 1) {
-      throw usage("--threads must be >= 1 so that every engine runs with the same count, got " + intraOpThreads);
+      throw usage(
+          "--threads must be >= 1 so that every engine runs with the same count, got "
+              + intraOpThreads);
     }
     if (rounds < 1) {
       throw usage("--rounds must be >= 1, got " + rounds);

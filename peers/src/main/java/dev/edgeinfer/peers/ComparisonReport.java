@@ -24,8 +24,12 @@ import java.util.Map;
  * @param outputDifference each engine's largest absolute difference from bare ORT's first output
  * @param figures one entry per engine per batch size, batch by batch in engine order
  */
-record ComparisonReport(ComparisonConfig config, Machine machine, double loadAverageAfter,
-                        Map<String, Double> outputDifference, List<EngineFigures> figures) {
+record ComparisonReport(
+    ComparisonConfig config,
+    Machine machine,
+    double loadAverageAfter,
+    Map<String, Double> outputDifference,
+    List<EngineFigures> figures) {
   static final String OURS = "edgeinfer";
   static final List<String> PEERS = List.of("bare-ort", "djl");
 
@@ -47,13 +51,19 @@ record ComparisonReport(ComparisonConfig config, Machine machine, double loadAve
   Ratio ratio(String peer) {
     EngineFigures ours = best(OURS);
     EngineFigures theirs = best(peer);
-    return new Ratio(peer, ours.p50Micros() / theirs.p50Micros(), ours.p90Micros() / theirs.p90Micros(),
-        ours.p99Micros() / theirs.p99Micros(), ours.samplesPerSecond() / theirs.samplesPerSecond(),
+    return new Ratio(
+        peer,
+        ours.p50Micros() / theirs.p50Micros(),
+        ours.p90Micros() / theirs.p90Micros(),
+        ours.p99Micros() / theirs.p99Micros(),
+        ours.samplesPerSecond() / theirs.samplesPerSecond(),
         ours.batch() == theirs.batch());
   }
 
   private EngineFigures best(String engine) {
-    return best().stream().filter(f -> f.engine().equals(engine)).findFirst()
+    return best().stream()
+        .filter(f -> f.engine().equals(engine))
+        .findFirst()
         .orElseThrow(() -> new IllegalStateException("no figures for engine " + engine));
   }
 
@@ -68,34 +78,90 @@ record ComparisonReport(ComparisonConfig config, Machine machine, double loadAve
    * @param samplesPerSecond throughput ratio
    * @param sameBatch whether both ran at the same batch size, so that latency ratios mean something
    */
-  record Ratio(String peer, double p50, double p90, double p99, double samplesPerSecond, boolean sameBatch) {
-  }
+  record Ratio(
+      String peer,
+      double p50,
+      double p90,
+      double p99,
+      double samplesPerSecond,
+      boolean sameBatch) {}
 
   /** Prints the figures as a plain-text table. */
   void print(PrintStream out) {
-    out.printf(Locale.ROOT, "%n%s, %s, %d intra-op thread%s, %d rounds x %s per engine (warm-up %s)%n",
-        config.label(), config.scenario().label(), config.intraOpThreads(), config.intraOpThreads() == 1 ? "" : "s",
-        config.rounds(), seconds(config.roundDuration().toNanos()), seconds(config.warmup().toNanos()));
-    out.printf(Locale.ROOT, "machine: %s, %d cores, load average %.2f -> %.2f; ONNX Runtime %s, DJL %s%n",
-        machine.cpu(), machine.cores(), machine.loadAverage(), loadAverageAfter, machine.onnxRuntime(), machine.djl());
+    out.printf(
+        Locale.ROOT,
+        "%n%s, %s, %d intra-op thread%s, %d rounds x %s per engine (warm-up %s)%n",
+        config.label(),
+        config.scenario().label(),
+        config.intraOpThreads(),
+        config.intraOpThreads() == 1 ? "" : "s",
+        config.rounds(),
+        seconds(config.roundDuration().toNanos()),
+        seconds(config.warmup().toNanos()));
+    out.printf(
+        Locale.ROOT,
+        "machine: %s, %d cores, load average %.2f -> %.2f; ONNX Runtime %s, DJL %s%n",
+        machine.cpu(),
+        machine.cores(),
+        machine.loadAverage(),
+        loadAverageAfter,
+        machine.onnxRuntime(),
+        machine.djl());
     if (config.scenario() == Scenario.OFFLINE) {
       printSweep(out);
     }
-    out.printf(Locale.ROOT, "%-14s %6s %9s %10s %10s %10s %12s   %s%n", "engine", "batch", "queries", "p50 us",
-        "p90 us", "p99 us", "samples/s", config.scenario() == Scenario.OFFLINE ? "per-round samples/s" : "per-round p50 us");
+    out.printf(
+        Locale.ROOT,
+        "%-14s %6s %9s %10s %10s %10s %12s   %s%n",
+        "engine",
+        "batch",
+        "queries",
+        "p50 us",
+        "p90 us",
+        "p99 us",
+        "samples/s",
+        config.scenario() == Scenario.OFFLINE ? "per-round samples/s" : "per-round p50 us");
     for (EngineFigures f : best()) {
-      List<Double> spread = config.scenario() == Scenario.OFFLINE ? f.roundSamplesPerSecond() : f.roundP50Micros();
-      out.printf(Locale.ROOT, "%-14s %6d %9d %10.1f %10.1f %10.1f %12.1f   %s (max/min %.2f)%n", f.engine(), f.batch(),
-          f.queries(), f.p50Micros(), f.p90Micros(), f.p99Micros(), f.samplesPerSecond(), range(spread), spread(spread));
+      List<Double> spread =
+          config.scenario() == Scenario.OFFLINE ? f.roundSamplesPerSecond() : f.roundP50Micros();
+      out.printf(
+          Locale.ROOT,
+          "%-14s %6d %9d %10.1f %10.1f %10.1f %12.1f   %s (max/min %.2f)%n",
+          f.engine(),
+          f.batch(),
+          f.queries(),
+          f.p50Micros(),
+          f.p90Micros(),
+          f.p99Micros(),
+          f.samplesPerSecond(),
+          range(spread),
+          spread(spread));
     }
     for (String peer : PEERS) {
       Ratio r = ratio(peer);
       String label = "ours/" + peer;
       if (r.sameBatch()) {
-        out.printf(Locale.ROOT, "%-14s %6s %9s %10.3f %10.3f %10.3f %12.3f%n", label, "", "", r.p50(), r.p90(), r.p99(),
+        out.printf(
+            Locale.ROOT,
+            "%-14s %6s %9s %10.3f %10.3f %10.3f %12.3f%n",
+            label,
+            "",
+            "",
+            r.p50(),
+            r.p90(),
+            r.p99(),
             r.samplesPerSecond());
       } else {
-        out.printf(Locale.ROOT, "%-14s %6s %9s %10s %10s %10s %12.3f%n", label, "", "", "-", "-", "-", r.samplesPerSecond());
+        out.printf(
+            Locale.ROOT,
+            "%-14s %6s %9s %10s %10s %10s %12.3f%n",
+            label,
+            "",
+            "",
+            "-",
+            "-",
+            "-",
+            r.samplesPerSecond());
       }
     }
     out.printf(Locale.ROOT, "first output, max |engine - bare-ort|: %s%n", outputDifferenceText());
@@ -110,8 +176,12 @@ record ComparisonReport(ComparisonConfig config, Machine machine, double loadAve
     for (EngineFigures best : best()) {
       out.printf("%-14s", best.engine());
       for (int batch : config.batches()) {
-        double rate = figures.stream().filter(f -> f.engine().equals(best.engine()) && f.batch() == batch)
-            .findFirst().map(EngineFigures::samplesPerSecond).orElse(Double.NaN);
+        double rate =
+            figures.stream()
+                .filter(f -> f.engine().equals(best.engine()) && f.batch() == batch)
+                .findFirst()
+                .map(EngineFigures::samplesPerSecond)
+                .orElse(Double.NaN);
         out.printf(Locale.ROOT, " %12.1f", rate);
       }
       out.println();
@@ -123,7 +193,10 @@ record ComparisonReport(ComparisonConfig config, Machine machine, double loadAve
     for (EngineFigures f : best()) {
       Double d = outputDifference.get(f.engine());
       if (d != null) {
-        text.append(text.isEmpty() ? "" : ", ").append(f.engine()).append(' ').append(String.format(Locale.ROOT, "%.2e", d));
+        text.append(text.isEmpty() ? "" : ", ")
+            .append(f.engine())
+            .append(' ')
+            .append(String.format(Locale.ROOT, "%.2e", d));
       }
     }
     return text.toString();
@@ -153,12 +226,15 @@ record ComparisonReport(ComparisonConfig config, Machine machine, double loadAve
         Files.createDirectories(parent);
       }
       try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-           JsonGenerator json = new JsonFactory().createGenerator(writer).useDefaultPrettyPrinter()) {
+          JsonGenerator json =
+              new JsonFactory().createGenerator(writer).useDefaultPrettyPrinter()) {
         write(json);
       }
     } catch (IOException e) {
-      throw new PeerException(PeerException.Code.IO, "could not write " + file + ": " + e.getMessage()
-          + "; check that the folder is writable", e);
+      throw new PeerException(
+          PeerException.Code.IO,
+          "could not write " + file + ": " + e.getMessage() + "; check that the folder is writable",
+          e);
     }
   }
 

@@ -20,15 +20,17 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * What a Java user would pick instead: DJL's ONNX Runtime engine, loaded with {@link Criteria}
- * and a {@link NoopTranslator}, queried through a {@code Predictor<NDList, NDList>} with one
- * reused input {@link NDList}. Session options go through DJL's own Criteria options
- * ({@code intraOpNumThreads}, {@code interOpNumThreads}, {@code optLevel}).
+ * What a Java user would pick instead: DJL's ONNX Runtime engine, loaded with {@link Criteria} and
+ * a {@link NoopTranslator}, queried through a {@code Predictor<NDList, NDList>} with one reused
+ * input {@link NDList}. Session options go through DJL's own Criteria options ({@code
+ * intraOpNumThreads}, {@code interOpNumThreads}, {@code optLevel}).
  */
 final class DjlPeer implements Peer {
   static final String ENGINE = "OnnxRuntime";
+
   /** Held so that its level sticks: java.util.logging keeps loggers only weakly. */
-  private static final Logger ORT_ENVIRONMENT_LOG = Logger.getLogger(OrtEnvironment.class.getName());
+  private static final Logger ORT_ENVIRONMENT_LOG =
+      Logger.getLogger(OrtEnvironment.class.getName());
 
   private final ZooModel<NDList, NDList> model;
   private final Predictor<NDList, NDList> predictor;
@@ -52,19 +54,23 @@ final class DjlPeer implements Peer {
   }
 
   static DjlPeer open(Path file, int intraOpThreads) {
-    Criteria<NDList, NDList> criteria = Criteria.builder()
-        .setTypes(NDList.class, NDList.class)
-        .optModelPath(file)
-        .optEngine(ENGINE)
-        .optTranslator(new NoopTranslator())
-        .optOption("intraOpNumThreads", Integer.toString(intraOpThreads))
-        .optOption("interOpNumThreads", "1")
-        .optOption("optLevel", "ALL_OPT")
-        .build();
+    Criteria<NDList, NDList> criteria =
+        Criteria.builder()
+            .setTypes(NDList.class, NDList.class)
+            .optModelPath(file)
+            .optEngine(ENGINE)
+            .optTranslator(new NoopTranslator())
+            .optOption("intraOpNumThreads", Integer.toString(intraOpThreads))
+            .optOption("interOpNumThreads", "1")
+            .optOption("optLevel", "ALL_OPT")
+            .build();
     try {
       return new DjlPeer(criteria.loadModel());
     } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
-      throw new PeerException(PeerException.Code.ENGINE_FAILURE, "DJL could not load " + file + ": " + e.getMessage(), e);
+      throw new PeerException(
+          PeerException.Code.ENGINE_FAILURE,
+          "DJL could not load " + file + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -101,7 +107,8 @@ final class DjlPeer implements Peer {
     try {
       return predictor.predict(feed);
     } catch (TranslateException e) {
-      throw new PeerException(PeerException.Code.ENGINE_FAILURE, "DJL failed to run: " + e.getMessage(), e);
+      throw new PeerException(
+          PeerException.Code.ENGINE_FAILURE, "DJL failed to run: " + e.getMessage(), e);
     }
   }
 

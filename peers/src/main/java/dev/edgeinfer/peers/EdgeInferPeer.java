@@ -10,7 +10,10 @@ import dev.edgeinfer.runtime.TensorSpec;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** EdgeInfer: {@link Model#run} with a reused input {@link Tensor}, the path every EdgeInfer command takes. */
+/**
+ * EdgeInfer: {@link Model#run} with a reused input {@link Tensor}, the path every EdgeInfer command
+ * takes.
+ */
 final class EdgeInferPeer implements Peer {
   private final Model model;
   private final TensorSpec input;
@@ -25,19 +28,29 @@ final class EdgeInferPeer implements Peer {
   static EdgeInferPeer open(Path file, int intraOpThreads) {
     Model model;
     try {
-      model = Model.open(file, ModelOptions.builder()
-          .intraOpThreads(intraOpThreads)
-          .interOpThreads(1)
-          .optimization(ModelOptions.Optimization.ALL)
-          .build());
+      model =
+          Model.open(
+              file,
+              ModelOptions.builder()
+                  .intraOpThreads(intraOpThreads)
+                  .interOpThreads(1)
+                  .optimization(ModelOptions.Optimization.ALL)
+                  .build());
     } catch (InferenceException e) {
-      throw new PeerException(PeerException.Code.ENGINE_FAILURE, "EdgeInfer could not load " + file + ": " + e.getMessage(), e);
+      throw new PeerException(
+          PeerException.Code.ENGINE_FAILURE,
+          "EdgeInfer could not load " + file + ": " + e.getMessage(),
+          e);
     }
     var inputs = model.signature().inputs();
     if (inputs.size() != 1 || inputs.getFirst().type() != ElementType.FLOAT32) {
       model.close();
-      throw new PeerException(PeerException.Code.UNSUPPORTED_MODEL, file + " takes inputs " + inputs
-          + "; the peer comparison needs a model with exactly one float32 input");
+      throw new PeerException(
+          PeerException.Code.UNSUPPORTED_MODEL,
+          file
+              + " takes inputs "
+              + inputs
+              + "; the peer comparison needs a model with exactly one float32 input");
     }
     return new EdgeInferPeer(model, inputs.getFirst());
   }
@@ -70,7 +83,8 @@ final class EdgeInferPeer implements Peer {
 
   @Override
   public float[] firstOutput() {
-    try (Outputs outputs = model.run(feed); Tensor first = outputs.get(0)) {
+    try (Outputs outputs = model.run(feed);
+        Tensor first = outputs.get(0)) {
       return first.toFloatArray();
     }
   }

@@ -17,16 +17,27 @@ import org.HdrHistogram.Histogram;
  * @param roundSamplesPerSecond throughput of each round, to show noise
  * @param roundP50Micros median latency of each round, to show noise
  */
-record EngineFigures(String engine, int batch, long queries, double samplesPerSecond, double p50Micros,
-                     double p90Micros, double p99Micros, double maxMicros, List<Double> roundSamplesPerSecond,
-                     List<Double> roundP50Micros) {
+record EngineFigures(
+    String engine,
+    int batch,
+    long queries,
+    double samplesPerSecond,
+    double p50Micros,
+    double p90Micros,
+    double p99Micros,
+    double maxMicros,
+    List<Double> roundSamplesPerSecond,
+    List<Double> roundP50Micros) {
 
   EngineFigures {
     roundSamplesPerSecond = List.copyOf(roundSamplesPerSecond);
     roundP50Micros = List.copyOf(roundP50Micros);
   }
 
-  /** Totals {@code rounds} of one engine; {@code latency} holds every query's latency in nanoseconds. */
+  /**
+   * Totals {@code rounds} of one engine; {@code latency} holds every query's latency in
+   * nanoseconds.
+   */
   static EngineFigures of(String engine, int batch, Histogram latency, List<Round> rounds) {
     long samples = 0;
     long nanos = 0;
@@ -34,9 +45,15 @@ record EngineFigures(String engine, int batch, long queries, double samplesPerSe
       samples += round.queries() * batch;
       nanos += round.nanos();
     }
-    return new EngineFigures(engine, batch, latency.getTotalCount(), samples * 1e9 / nanos,
-        micros(latency.getValueAtPercentile(50)), micros(latency.getValueAtPercentile(90)),
-        micros(latency.getValueAtPercentile(99)), micros(latency.getMaxValue()),
+    return new EngineFigures(
+        engine,
+        batch,
+        latency.getTotalCount(),
+        samples * 1e9 / nanos,
+        micros(latency.getValueAtPercentile(50)),
+        micros(latency.getValueAtPercentile(90)),
+        micros(latency.getValueAtPercentile(99)),
+        micros(latency.getMaxValue()),
         rounds.stream().map(r -> r.queries() * batch * 1e9 / r.nanos()).toList(),
         rounds.stream().map(r -> micros(r.p50Nanos())).toList());
   }
@@ -52,6 +69,5 @@ record EngineFigures(String engine, int batch, long queries, double samplesPerSe
    * @param nanos time from the first query's start to the last one's end
    * @param p50Nanos median latency in this round
    */
-  record Round(long queries, long nanos, long p50Nanos) {
-  }
+  record Round(long queries, long nanos, long p50Nanos) {}
 }

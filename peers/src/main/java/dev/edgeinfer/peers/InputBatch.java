@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The float32 values every engine is fed, so all three compute the same thing: a batch of
- * {@code shape[0]} samples, values in [0, 1) from a fixed seed.
+ * The float32 values every engine is fed, so all three compute the same thing: a batch of {@code
+ * shape[0]} samples, values in [0, 1) from a fixed seed.
  *
  * @param shape the full input shape, batch first
  * @param values the elements in row-major order
@@ -20,7 +20,8 @@ record InputBatch(long[] shape, float[] values) {
       count = Math.multiplyExact(count, d);
     }
     if (shape.length == 0 || count != values.length) {
-      throw new IllegalArgumentException(values.length + " values do not fill shape " + Arrays.toString(shape));
+      throw new IllegalArgumentException(
+          values.length + " values do not fill shape " + Arrays.toString(shape));
     }
   }
 

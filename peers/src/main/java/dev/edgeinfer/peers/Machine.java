@@ -17,12 +17,24 @@ import java.nio.file.Path;
  * @param djl DJL version
  * @param loadAverage the 1-minute load average when the comparison started, -1 where unknown
  */
-record Machine(String cpu, int cores, String os, String java, String onnxRuntime, String djl, double loadAverage) {
+record Machine(
+    String cpu,
+    int cores,
+    String os,
+    String java,
+    String onnxRuntime,
+    String djl,
+    double loadAverage) {
 
   static Machine detect() {
-    return new Machine(cpuModel(), Runtime.getRuntime().availableProcessors(),
-        System.getProperty("os.name") + " " + System.getProperty("os.arch"), Runtime.version().toString(),
-        OrtEnvironment.getEnvironment().getVersion(), Engine.getDjlVersion(), currentLoadAverage());
+    return new Machine(
+        cpuModel(),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+        Runtime.version().toString(),
+        OrtEnvironment.getEnvironment().getVersion(),
+        Engine.getDjlVersion(),
+        currentLoadAverage());
   }
 
   /** The 1-minute load average now, or -1 off Linux. */

@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One way a Java program can run an ONNX model: EdgeInfer's {@code Model}, a bare
- * {@code OrtSession}, or DJL's {@code Predictor}. Each holds its own session, loaded once, and
- * one input built once per batch size and reused for every query, so a query measures only the
- * engine's own per-call work. Not thread-safe: one thread drives a peer.
+ * One way a Java program can run an ONNX model: EdgeInfer's {@code Model}, a bare {@code
+ * OrtSession}, or DJL's {@code Predictor}. Each holds its own session, loaded once, and one input
+ * built once per batch size and reused for every query, so a query measures only the engine's own
+ * per-call work. Not thread-safe: one thread drives a peer.
  */
 sealed interface Peer extends AutoCloseable permits EdgeInferPeer, BareOrtPeer, DjlPeer {
 

@@ -13,10 +13,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * EdgeInfer against its peers on one model: a bare ONNX Runtime loop (the zero-overhead bound)
- * and DJL's ONNX Runtime engine (what a Java user would pick instead), with the same intra-op
- * threads, graph optimization level and input values, in interleaved rounds. Prints a table and
- * optionally writes JSON.
+ * EdgeInfer against its peers on one model: a bare ONNX Runtime loop (the zero-overhead bound) and
+ * DJL's ONNX Runtime engine (what a Java user would pick instead), with the same intra-op threads,
+ * graph optimization level and input values, in interleaved rounds. Prints a table and optionally
+ * writes JSON.
  *
  * <pre>
  * java -Dai.djl.offline=true -cp ... dev.edgeinfer.peers.PeerComparison MODEL.onnx
@@ -27,8 +27,7 @@ import java.util.Optional;
 public final class PeerComparison {
   static final List<Integer> DEFAULT_SWEEP = List.of(1, 8, 32, 128);
 
-  private PeerComparison() {
-  }
+  private PeerComparison() {}
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
@@ -44,10 +43,13 @@ public final class PeerComparison {
       ComparisonConfig config = parse(args);
       ComparisonReport report = compare(config, out);
       report.print(out);
-      config.json().ifPresent(file -> {
-        report.writeJson(file);
-        out.println("wrote " + file);
-      });
+      config
+          .json()
+          .ifPresent(
+              file -> {
+                report.writeJson(file);
+                out.println("wrote " + file);
+              });
       return 0;
     } catch (PeerException e) {
       err.println("peers: " + e.getMessage());
@@ -58,15 +60,25 @@ public final class PeerComparison {
   /** Opens the three engines on the model, measures them and closes them. */
   static ComparisonReport compare(ComparisonConfig config, PrintStream progress) {
     if (!Files.isRegularFile(config.model())) {
-      throw new PeerException(PeerException.Code.USAGE, "model file " + config.model() + " does not exist; check the path");
+      throw new PeerException(
+          PeerException.Code.USAGE,
+          "model file " + config.model() + " does not exist; check the path");
     }
     List<Peer> peers = Peer.openAll(config.model(), config.intraOpThreads());
     try {
-      long[] sampleShape = config.sampleShape().orElseGet(() -> sampleShape(((EdgeInferPeer) peers.getFirst()).input()));
+      long[] sampleShape =
+          config
+              .sampleShape()
+              .orElseGet(() -> sampleShape(((EdgeInferPeer) peers.getFirst()).input()));
       checkBatchAxis(((EdgeInferPeer) peers.getFirst()).input(), config.batches());
-      progress.printf("%s: %s, sample shape %s, engines %s%n", config.label(), config.scenario().label(),
-          Arrays.toString(sampleShape), peers.stream().map(Peer::name).toList());
-      return new Comparison(config, System::nanoTime, progress).run(peers, sampleShape, Machine.detect());
+      progress.printf(
+          "%s: %s, sample shape %s, engines %s%n",
+          config.label(),
+          config.scenario().label(),
+          Arrays.toString(sampleShape),
+          peers.stream().map(Peer::name).toList());
+      return new Comparison(config, System::nanoTime, progress)
+          .run(peers, sampleShape, Machine.detect());
     } finally {
       peers.forEach(Peer::close);
     }
@@ -77,21 +89,33 @@ public final class PeerComparison {
     long[] shape = new long[Math.max(0, dims.size() - 1)];
     for (int i = 1; i < dims.size(); i++) {
       if (!(dims.get(i) instanceof Dimension.Fixed fixed)) {
-        throw new PeerException(PeerException.Code.USAGE, "input " + input + " has a symbolic dimension " + i
-            + "; pass the sample shape without the batch axis, e.g. --shape 3,224,224");
+        throw new PeerException(
+            PeerException.Code.USAGE,
+            "input "
+                + input
+                + " has a symbolic dimension "
+                + i
+                + "; pass the sample shape without the batch axis, e.g. --shape 3,224,224");
       }
       shape[i - 1] = fixed.size();
     }
     if (shape.length == 0) {
-      throw new PeerException(PeerException.Code.UNSUPPORTED_MODEL, "input " + input + " has no axis after the batch axis");
+      throw new PeerException(
+          PeerException.Code.UNSUPPORTED_MODEL,
+          "input " + input + " has no axis after the batch axis");
     }
     return shape;
   }
 
   private static void checkBatchAxis(TensorSpec input, List<Integer> batches) {
     if (!input.hasBatchAxis() && !batches.equals(List.of(1))) {
-      throw new PeerException(PeerException.Code.UNSUPPORTED_MODEL, "input " + input
-          + " has a fixed first axis, so it cannot run batches " + batches + "; use --batches 1");
+      throw new PeerException(
+          PeerException.Code.UNSUPPORTED_MODEL,
+          "input "
+              + input
+              + " has a fixed first axis, so it cannot run batches "
+              + batches
+              + "; use --batches 1");
     }
   }
 
@@ -123,7 +147,8 @@ public final class PeerComparison {
         case "--label" -> label = value;
         case "--shape" -> shape = Optional.of(longs(arg, value));
         case "--scenario" -> scenario = Scenario.parse(value);
-        case "--batches" -> batches = Arrays.stream(longs(arg, value)).mapToObj(Math::toIntExact).toList();
+        case "--batches" ->
+            batches = Arrays.stream(longs(arg, value)).mapToObj(Math::toIntExact).toList();
         case "--threads" -> threads = integer(arg, value);
         case "--rounds" -> rounds = integer(arg, value);
         case "--duration" -> duration = duration(arg, value);
@@ -145,7 +170,8 @@ public final class PeerComparison {
     if (threads == null) {
       threads = scenario == Scenario.OFFLINE ? Runtime.getRuntime().availableProcessors() : 1;
     }
-    return new ComparisonConfig(model, label, shape, scenario, batches, threads, rounds, duration, warmup, json);
+    return new ComparisonConfig(
+        model, label, shape, scenario, batches, threads, rounds, duration, warmup, json);
   }
 
   private static long[] longs(String option, String value) {
@@ -172,7 +198,8 @@ public final class PeerComparison {
         return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
       }
       if (text.endsWith("s")) {
-        return Duration.ofNanos(Math.round(Double.parseDouble(text.substring(0, text.length() - 1)) * 1e9));
+        return Duration.ofNanos(
+            Math.round(Double.parseDouble(text.substring(0, text.length() - 1)) * 1e9));
       }
     } catch (NumberFormatException e) {
       // fall through to the message below
@@ -188,10 +215,13 @@ public final class PeerComparison {
     List<String> lines = new ArrayList<>();
     lines.add("usage: PeerComparison MODEL.onnx [options]   (run with -Dai.djl.offline=true)");
     lines.add("  --label NAME            name in reports (default: the file name)");
-    lines.add("  --shape 1,8,8           one sample's shape without the batch axis (default: from the model)");
-    lines.add("  --scenario S            single-stream (batch 1, latency) or offline (batch sweep, samples/s)");
+    lines.add(
+        "  --shape 1,8,8           one sample's shape without the batch axis (default: from the model)");
+    lines.add(
+        "  --scenario S            single-stream (batch 1, latency) or offline (batch sweep, samples/s)");
     lines.add("  --batches 1,8,32,128    offline batch sizes; each engine is reported at its best");
-    lines.add("  --threads N             intra-op threads for every engine (default: 1 single-stream, all cores offline)");
+    lines.add(
+        "  --threads N             intra-op threads for every engine (default: 1 single-stream, all cores offline)");
     lines.add("  --rounds 5              turns per engine, interleaved");
     lines.add("  --duration 2s           length of one engine's turn");
     lines.add("  --warmup 1s             warm-up per engine per batch size");

@@ -1,8 +1,8 @@
 package dev.edgeinfer.peers;
 
 /**
- * The one unchecked exception of the peers module. Its message says what was wrong, with the
- * value, and what to do; {@link #code()} maps it to an exit code.
+ * The one unchecked exception of the peers module. Its message says what was wrong, with the value,
+ * and what to do; {@link #code()} maps it to an exit code.
  */
 public final class PeerException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -11,7 +11,10 @@ public final class PeerException extends RuntimeException {
   public enum Code {
     /** A command-line setting is malformed or out of range. Exit code 2. */
     USAGE(2),
-    /** The model does not fit the comparison (several inputs, not float32, no batch axis). Exit code 2. */
+    /**
+     * The model does not fit the comparison (several inputs, not float32, no batch axis). Exit code
+     * 2.
+     */
     UNSUPPORTED_MODEL(2),
     /** An engine could not load or run the model. Exit code 1. */
     ENGINE_FAILURE(1),

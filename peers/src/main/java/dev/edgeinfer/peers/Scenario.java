@@ -13,8 +13,10 @@ public enum Scenario {
     return switch (name.trim().toLowerCase(Locale.ROOT)) {
       case "single-stream" -> SINGLE_STREAM;
       case "offline" -> OFFLINE;
-      default -> throw new PeerException(PeerException.Code.USAGE,
-          "unknown scenario '" + name + "': use single-stream or offline");
+      default ->
+          throw new PeerException(
+              PeerException.Code.USAGE,
+              "unknown scenario '" + name + "': use single-stream or offline");
     };
   }
 

@@ -18,10 +18,12 @@ class PeerComparisonTest {
       InputBatch twoImages = InputBatch.random(2, new long[] {1, 8, 8});
       Map<String, Double> difference = Comparison.outputDifference(peers, twoImages);
 
-      assertEquals(List.of("edgeinfer", "bare-ort", "djl"), peers.stream().map(Peer::name).toList());
+      assertEquals(
+          List.of("edgeinfer", "bare-ort", "djl"), peers.stream().map(Peer::name).toList());
       assertEquals(2 * 10, peers.get(1).firstOutput().length, "bare ORT logits for two images");
-      difference.forEach((engine, maxAbs) ->
-          assertTrue(maxAbs <= 1e-5, engine + " differs from bare ORT by " + maxAbs));
+      difference.forEach(
+          (engine, maxAbs) ->
+              assertTrue(maxAbs <= 1e-5, engine + " differs from bare ORT by " + maxAbs));
     } finally {
       peers.forEach(Peer::close);
     }

@@ -22,8 +22,10 @@ public final class Classifier {
         case "auto" -> AUTO;
         case "on", "true", "yes" -> ON;
         case "off", "false", "no" -> OFF;
-        default -> throw new PipelineException(PipelineException.Code.INVALID_SPEC,
-            "unknown softmax mode '" + name + "': use auto, on or off");
+        default ->
+            throw new PipelineException(
+                PipelineException.Code.INVALID_SPEC,
+                "unknown softmax mode '" + name + "': use auto, on or off");
       };
     }
   }
@@ -39,7 +41,8 @@ public final class Classifier {
    */
   public Classifier(int topK, List<String> labels, Softmax softmax) {
     if (topK < 1) {
-      throw new PipelineException(PipelineException.Code.INVALID_SPEC, "top-k must be at least 1, got " + topK);
+      throw new PipelineException(
+          PipelineException.Code.INVALID_SPEC, "top-k must be at least 1, got " + topK);
     }
     this.topK = topK;
     this.labels = List.copyOf(labels);
@@ -49,11 +52,17 @@ public final class Classifier {
   /** Interprets one sample's scores (a row of the model's output). */
   public Prediction classify(float[] scores) {
     if (scores.length == 0) {
-      throw new PipelineException(PipelineException.Code.SHAPE_MISMATCH, "the model output is empty; nothing to classify");
+      throw new PipelineException(
+          PipelineException.Code.SHAPE_MISMATCH, "the model output is empty; nothing to classify");
     }
     if (!labels.isEmpty() && labels.size() != scores.length) {
-      throw new PipelineException(PipelineException.Code.SHAPE_MISMATCH, labels.size() + " labels were given but the model "
-          + "outputs " + scores.length + " scores; give one label per output class");
+      throw new PipelineException(
+          PipelineException.Code.SHAPE_MISMATCH,
+          labels.size()
+              + " labels were given but the model "
+              + "outputs "
+              + scores.length
+              + " scores; give one label per output class");
     }
     float[] probabilities = needsSoftmax(scores) ? softmax(scores) : scores;
     int k = Math.min(topK, probabilities.length);
@@ -73,8 +82,11 @@ public final class Classifier {
     List<Prediction.ClassScore> top = new ArrayList<>(k);
     for (int i = 0; i < k; i++) {
       int index = best[i];
-      top.add(new Prediction.ClassScore(index, labels.isEmpty() ? Integer.toString(index) : labels.get(index),
-          probabilities[index]));
+      top.add(
+          new Prediction.ClassScore(
+              index,
+              labels.isEmpty() ? Integer.toString(index) : labels.get(index),
+              probabilities[index]));
     }
     return new Prediction(top);
   }

@@ -9,5 +9,4 @@ import java.util.Optional;
  * @param payload the raw content
  * @param label the expected class (name or index) when the source knows it, for accuracy
  */
-public record Frame(String origin, Payload payload, Optional<String> label) {
-}
+public record Frame(String origin, Payload payload, Optional<String> label) {}

@@ -28,16 +28,21 @@ final class ImageFolderSource implements Source {
 
   ImageFolderSource(Path folder) {
     if (!Files.isDirectory(folder)) {
-      throw new PipelineException(PipelineException.Code.NOT_FOUND,
-          "image folder " + folder + " does not exist or is not a folder; check the path after images:");
+      throw new PipelineException(
+          PipelineException.Code.NOT_FOUND,
+          "image folder "
+              + folder
+              + " does not exist or is not a folder; check the path after images:");
     }
     try (Stream<Path> entries = Files.list(folder)) {
       this.files = entries.filter(ImageFolderSource::isImage).sorted().toList();
     } catch (IOException e) {
-      throw new PipelineException(PipelineException.Code.IO, "cannot list image folder " + folder + ": " + e.getMessage());
+      throw new PipelineException(
+          PipelineException.Code.IO, "cannot list image folder " + folder + ": " + e.getMessage());
     }
     if (files.isEmpty()) {
-      throw new PipelineException(PipelineException.Code.NOT_FOUND,
+      throw new PipelineException(
+          PipelineException.Code.NOT_FOUND,
           "image folder " + folder + " has no .png, .jpg, .jpeg, .bmp or .gif files");
     }
     this.folder = folder;
@@ -62,7 +67,8 @@ final class ImageFolderSource implements Source {
         }
       }
     } catch (IOException e) {
-      throw new PipelineException(PipelineException.Code.IO, "cannot read " + csv + ": " + e.getMessage());
+      throw new PipelineException(
+          PipelineException.Code.IO, "cannot read " + csv + ": " + e.getMessage());
     }
     return labels;
   }
@@ -88,11 +94,13 @@ final class ImageFolderSource implements Source {
       throw undecodable(file, "no image reader recognises its content");
     }
     String name = file.getFileName().toString();
-    return Optional.of(new Frame(name, new Payload.Image(image), Optional.ofNullable(labels.get(name))));
+    return Optional.of(
+        new Frame(name, new Payload.Image(image), Optional.ofNullable(labels.get(name))));
   }
 
   private static PipelineException undecodable(Path file, String why) {
-    return new PipelineException(PipelineException.Code.UNDECODABLE_SAMPLE,
+    return new PipelineException(
+        PipelineException.Code.UNDECODABLE_SAMPLE,
         "cannot decode image " + file + " (" + why + "); skipped it: replace or remove the file");
   }
 

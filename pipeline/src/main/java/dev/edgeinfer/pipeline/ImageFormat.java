@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * How a picture becomes a model input: size, colour, layout and normalisation
- * ({@code value = (pixel * scale - mean[c]) / std[c]}).
+ * How a picture becomes a model input: size, colour, layout and normalisation ({@code value =
+ * (pixel * scale - mean[c]) / std[c]}).
  *
  * @param width target width in pixels
  * @param height target height in pixels
@@ -17,11 +17,14 @@ import java.util.Locale;
  * @param mean per-channel mean subtracted after scaling (one value, or one per channel)
  * @param std per-channel divisor applied last (one value, or one per channel)
  */
-public record ImageFormat(int width, int height, Color color, Layout layout, float scale, float[] mean, float[] std) {
+public record ImageFormat(
+    int width, int height, Color color, Layout layout, float scale, float[] mean, float[] std) {
 
   /** Colour channels and their order. */
   public enum Color {
-    GRAY(1), RGB(3), BGR(3);
+    GRAY(1),
+    RGB(3),
+    BGR(3);
 
     private final int channels;
 
@@ -38,36 +41,43 @@ public record ImageFormat(int width, int height, Color color, Layout layout, flo
         case "gray", "grey", "grayscale", "l" -> GRAY;
         case "rgb" -> RGB;
         case "bgr" -> BGR;
-        default -> throw new PipelineException(PipelineException.Code.INVALID_SPEC,
-            "unknown colour '" + name + "': use gray, rgb or bgr");
+        default ->
+            throw new PipelineException(
+                PipelineException.Code.INVALID_SPEC,
+                "unknown colour '" + name + "': use gray, rgb or bgr");
       };
     }
   }
 
   /** Where the channel axis sits. */
   public enum Layout {
-    NCHW, NHWC;
+    NCHW,
+    NHWC;
 
     public static Layout parse(String name) {
       return switch (name.trim().toUpperCase(Locale.ROOT)) {
         case "NCHW", "CHW" -> NCHW;
         case "NHWC", "HWC" -> NHWC;
-        default -> throw new PipelineException(PipelineException.Code.INVALID_SPEC,
-            "unknown layout '" + name + "': use nchw or nhwc");
+        default ->
+            throw new PipelineException(
+                PipelineException.Code.INVALID_SPEC,
+                "unknown layout '" + name + "': use nchw or nhwc");
       };
     }
   }
 
   public ImageFormat {
     if (width <= 0 || height <= 0) {
-      throw new PipelineException(PipelineException.Code.INVALID_SPEC,
+      throw new PipelineException(
+          PipelineException.Code.INVALID_SPEC,
           "image size must be positive, got " + width + "x" + height);
     }
     mean = expand(mean, color.channels(), "mean");
     std = expand(std, color.channels(), "std");
     for (float s : std) {
       if (s == 0) {
-        throw new PipelineException(PipelineException.Code.INVALID_SPEC, "std must not be 0, got " + Arrays.toString(std));
+        throw new PipelineException(
+            PipelineException.Code.INVALID_SPEC, "std must not be 0, got " + Arrays.toString(std));
       }
     }
   }
@@ -79,8 +89,15 @@ public record ImageFormat(int width, int height, Color color, Layout layout, flo
       return out;
     }
     if (values.length != channels) {
-      throw new PipelineException(PipelineException.Code.INVALID_SPEC,
-          what + " has " + values.length + " values " + Arrays.toString(values) + " but the image has " + channels
+      throw new PipelineException(
+          PipelineException.Code.INVALID_SPEC,
+          what
+              + " has "
+              + values.length
+              + " values "
+              + Arrays.toString(values)
+              + " but the image has "
+              + channels
               + " channels; give one value or one per channel");
     }
     return values.clone();
@@ -91,14 +108,19 @@ public record ImageFormat(int width, int height, Color color, Layout layout, flo
    * when the last is; 1 channel means grayscale, 3 RGB; pixels scaled to [0, 1].
    */
   public static ImageFormat inferFrom(TensorSpec input) {
-    long[] dims = input.shape().stream()
-        .mapToLong(d -> d instanceof Dimension.Fixed f ? f.size() : -1).toArray();
+    long[] dims =
+        input.shape().stream()
+            .mapToLong(d -> d instanceof Dimension.Fixed f ? f.size() : -1)
+            .toArray();
     if (dims.length == 3) {
       dims = new long[] {1, dims[0], dims[1], dims[2]};
     }
     if (dims.length != 4) {
-      throw new PipelineException(PipelineException.Code.SHAPE_MISMATCH, "model input " + input
-          + " is not an image tensor (rank 4, NCHW or NHWC); feed it arrays with an npy: source instead");
+      throw new PipelineException(
+          PipelineException.Code.SHAPE_MISMATCH,
+          "model input "
+              + input
+              + " is not an image tensor (rank 4, NCHW or NHWC); feed it arrays with an npy: source instead");
     }
     Layout layout;
     long channels;
@@ -115,11 +137,20 @@ public record ImageFormat(int width, int height, Color color, Layout layout, flo
       h = dims[1];
       w = dims[2];
     } else {
-      throw new PipelineException(PipelineException.Code.SHAPE_MISMATCH, "cannot tell the channel axis of model input "
-          + input + " (neither axis 1 nor axis 3 is 1 or 3); set --layout and --color");
+      throw new PipelineException(
+          PipelineException.Code.SHAPE_MISMATCH,
+          "cannot tell the channel axis of model input "
+              + input
+              + " (neither axis 1 nor axis 3 is 1 or 3); set --layout and --color");
     }
-    return new ImageFormat((int) (w > 0 ? w : 224), (int) (h > 0 ? h : 224), channels == 1 ? Color.GRAY : Color.RGB,
-        layout, 1f / 255f, new float[] {0f}, new float[] {1f});
+    return new ImageFormat(
+        (int) (w > 0 ? w : 224),
+        (int) (h > 0 ? h : 224),
+        channels == 1 ? Color.GRAY : Color.RGB,
+        layout,
+        1f / 255f,
+        new float[] {0f},
+        new float[] {1f});
   }
 
   /** Elements one image occupies in the tensor. */
@@ -136,19 +167,33 @@ public record ImageFormat(int width, int height, Color color, Layout layout, flo
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ImageFormat f && width == f.width && height == f.height && color == f.color && layout == f.layout
-        && scale == f.scale && Arrays.equals(mean, f.mean) && Arrays.equals(std, f.std);
+    return o instanceof ImageFormat f
+        && width == f.width
+        && height == f.height
+        && color == f.color
+        && layout == f.layout
+        && scale == f.scale
+        && Arrays.equals(mean, f.mean)
+        && Arrays.equals(std, f.std);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(width, height, color, layout, scale, Arrays.hashCode(mean), Arrays.hashCode(std));
+    return java.util.Objects.hash(
+        width, height, color, layout, scale, Arrays.hashCode(mean), Arrays.hashCode(std));
   }
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "%dx%d %s %s scale=%s mean=%s std=%s", width, height,
-        color.name().toLowerCase(Locale.ROOT), layout.name().toLowerCase(Locale.ROOT), scale,
-        Arrays.toString(mean), Arrays.toString(std));
+    return String.format(
+        Locale.ROOT,
+        "%dx%d %s %s scale=%s mean=%s std=%s",
+        width,
+        height,
+        color.name().toLowerCase(Locale.ROOT),
+        layout.name().toLowerCase(Locale.ROOT),
+        scale,
+        Arrays.toString(mean),
+        Arrays.toString(std));
   }
 }

@@ -12,9 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes one JSON object per result to a file, one per line: {@code id}, {@code seq},
- * {@code source}, {@code captured_at}, {@code latency_ms}, {@code result} (top classes), and
- * {@code label}/{@code correct} when the label is known. Flushed on close.
+ * Writes one JSON object per result to a file, one per line: {@code id}, {@code seq}, {@code
+ * source}, {@code captured_at}, {@code latency_ms}, {@code result} (top classes), and {@code
+ * label}/{@code correct} when the label is known. Flushed on close.
  */
 final class JsonlSink implements Sink {
   private final Path file;
@@ -66,8 +66,14 @@ final class JsonlSink implements Sink {
   }
 
   private PipelineException failed(IOException e) {
-    return new PipelineException(PipelineException.Code.SINK_FAILED,
-        "cannot write results to " + file + " (" + e.getMessage() + "); check the folder exists, is writable and has space", e);
+    return new PipelineException(
+        PipelineException.Code.SINK_FAILED,
+        "cannot write results to "
+            + file
+            + " ("
+            + e.getMessage()
+            + "); check the folder exists, is writable and has space",
+        e);
   }
 
   @Override

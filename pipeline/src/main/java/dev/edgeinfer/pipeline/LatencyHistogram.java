@@ -37,7 +37,12 @@ public final class LatencyHistogram {
 
   /** p50, p90, p99, max and mean. */
   public LatencySummary summary() {
-    return new LatencySummary(percentileMillis(50), percentileMillis(90), percentileMillis(99), maxMillis(), meanMillis());
+    return new LatencySummary(
+        percentileMillis(50),
+        percentileMillis(90),
+        percentileMillis(99),
+        maxMillis(),
+        meanMillis());
   }
 
   /**
@@ -82,8 +87,7 @@ public final class LatencyHistogram {
    * @param upToMillis the bucket's upper bound
    * @param count latencies recorded in it
    */
-  public record Bucket(double upToMillis, long count) {
-  }
+  public record Bucket(double upToMillis, long count) {}
 
   /**
    * Latency percentiles in milliseconds.
@@ -94,6 +98,5 @@ public final class LatencyHistogram {
    * @param max largest
    * @param mean arithmetic mean
    */
-  public record LatencySummary(double p50, double p90, double p99, double max, double mean) {
-  }
+  public record LatencySummary(double p50, double p90, double p99, double max, double mean) {}
 }

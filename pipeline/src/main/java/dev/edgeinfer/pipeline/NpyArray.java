@@ -35,9 +35,11 @@ public record NpyArray(String name, String dtype, long[] shape, ByteBuffer data)
     try (InputStream in = Files.newInputStream(file)) {
       return read(file.toString(), in);
     } catch (NoSuchFileException e) {
-      throw new PipelineException(PipelineException.Code.NOT_FOUND, "npy file " + file + " does not exist; check the path");
+      throw new PipelineException(
+          PipelineException.Code.NOT_FOUND, "npy file " + file + " does not exist; check the path");
     } catch (IOException e) {
-      throw new PipelineException(PipelineException.Code.IO, "cannot read npy file " + file + ": " + e.getMessage());
+      throw new PipelineException(
+          PipelineException.Code.IO, "cannot read npy file " + file + ": " + e.getMessage());
     }
   }
 
@@ -63,8 +65,12 @@ public record NpyArray(String name, String dtype, long[] shape, ByteBuffer data)
     if (headerStart + headerLength > bytes.length) {
       throw bad(name, "the header is truncated");
     }
-    String header = new String(bytes, headerStart, headerLength,
-        major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    String header =
+        new String(
+            bytes,
+            headerStart,
+            headerLength,
+            major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     String dtype = group(DESCR, header, name, "descr");
     if (group(FORTRAN, header, name, "fortran_order").equals("True")) {
       throw bad(name, "it is in Fortran order; save it with numpy.save(np.ascontiguousarray(x))");
@@ -78,8 +84,16 @@ public record NpyArray(String name, String dtype, long[] shape, ByteBuffer data)
     int dataStart = headerStart + headerLength;
     long expected = count * itemSize;
     if (bytes.length - dataStart < expected) {
-      throw bad(name, "it is truncated: shape " + Arrays.toString(shape) + " of " + dtype + " needs " + expected
-          + " bytes of data, the file has " + (bytes.length - dataStart));
+      throw bad(
+          name,
+          "it is truncated: shape "
+              + Arrays.toString(shape)
+              + " of "
+              + dtype
+              + " needs "
+              + expected
+              + " bytes of data, the file has "
+              + (bytes.length - dataStart));
     }
     ByteOrder order = dtype.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
     ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) expected).slice().order(order);
@@ -137,14 +151,23 @@ public record NpyArray(String name, String dtype, long[] shape, ByteBuffer data)
 
   private static int itemSize(String dtype, String name) {
     if (dtype.length() < 3 || "<>|=".indexOf(dtype.charAt(0)) < 0) {
-      throw bad(name, "dtype '" + dtype + "' is not supported; use float32, float64, float16 or an integer type");
+      throw bad(
+          name,
+          "dtype '"
+              + dtype
+              + "' is not supported; use float32, float64, float16 or an integer type");
     }
     return switch (dtype.substring(1)) {
       case "f4", "i4", "u4" -> 4;
       case "f8", "i8", "u8" -> 8;
       case "f2", "i2", "u2" -> 2;
       case "i1", "u1", "b1" -> 1;
-      default -> throw bad(name, "dtype '" + dtype + "' is not supported; use float32, float64, float16 or an integer type");
+      default ->
+          throw bad(
+              name,
+              "dtype '"
+                  + dtype
+                  + "' is not supported; use float32, float64, float16 or an integer type");
     };
   }
 
@@ -167,7 +190,8 @@ public record NpyArray(String name, String dtype, long[] shape, ByteBuffer data)
   }
 
   private static PipelineException bad(String name, String why) {
-    return new PipelineException(PipelineException.Code.INVALID_SPEC,
+    return new PipelineException(
+        PipelineException.Code.INVALID_SPEC,
         String.format(Locale.ROOT, "%s is not a usable .npy file: %s", name, why));
   }
 

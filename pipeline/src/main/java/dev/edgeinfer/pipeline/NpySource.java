@@ -5,7 +5,10 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/** Streams the samples of a .npy array (first axis = samples), with labels from a second array when given. */
+/**
+ * Streams the samples of a .npy array (first axis = samples), with labels from a second array when
+ * given.
+ */
 final class NpySource implements Source {
   private final NpyArray data;
   private final Optional<NpyArray> labels;
@@ -15,16 +18,26 @@ final class NpySource implements Source {
 
   NpySource(NpyArray data, Optional<NpyArray> labels, String description, String originPrefix) {
     if (data.shape().length == 0) {
-      throw new PipelineException(PipelineException.Code.SHAPE_MISMATCH,
+      throw new PipelineException(
+          PipelineException.Code.SHAPE_MISMATCH,
           data.name() + " holds a scalar; the first axis must index the samples");
     }
-    labels.ifPresent(l -> {
-      if (l.samples() != data.samples() || l.sampleSize() != 1) {
-        throw new PipelineException(PipelineException.Code.SHAPE_MISMATCH, "labels " + l.name() + " have shape "
-            + Arrays.toString(l.shape()) + " but " + data.name() + " has " + data.samples()
-            + " samples; give one class index per sample");
-      }
-    });
+    labels.ifPresent(
+        l -> {
+          if (l.samples() != data.samples() || l.sampleSize() != 1) {
+            throw new PipelineException(
+                PipelineException.Code.SHAPE_MISMATCH,
+                "labels "
+                    + l.name()
+                    + " have shape "
+                    + Arrays.toString(l.shape())
+                    + " but "
+                    + data.name()
+                    + " has "
+                    + data.samples()
+                    + " samples; give one class index per sample");
+          }
+        });
     this.data = data;
     this.labels = labels;
     this.description = description;

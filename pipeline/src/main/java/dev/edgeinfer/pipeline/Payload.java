@@ -6,8 +6,7 @@ import java.awt.image.BufferedImage;
 public sealed interface Payload {
 
   /** A decoded picture (from a file, a camera). */
-  record Image(BufferedImage image) implements Payload {
-  }
+  record Image(BufferedImage image) implements Payload {}
 
   /** Numbers with a shape (a row of a .npy file, a sensor window). */
   record Values(float[] values, long[] shape) implements Payload {
@@ -17,7 +16,8 @@ public sealed interface Payload {
         count *= d;
       }
       if (count != values.length) {
-        throw new IllegalArgumentException(values.length + " values do not fill shape " + java.util.Arrays.toString(shape));
+        throw new IllegalArgumentException(
+            values.length + " values do not fill shape " + java.util.Arrays.toString(shape));
       }
     }
   }

@@ -1,8 +1,8 @@
 package dev.edgeinfer.pipeline;
 
 /**
- * The one unchecked exception of the pipeline module: a one-line message that names the bad
- * value and says what to do, and a {@link Code} that maps to an exit code.
+ * The one unchecked exception of the pipeline module: a one-line message that names the bad value
+ * and says what to do, and a {@link Code} that maps to an exit code.
  */
 public final class PipelineException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -32,6 +32,5 @@ public record Prediction(List<ClassScore> top) {
    * @param label its name (the index as text when no labels are known)
    * @param score probability in [0, 1] after softmax, or the raw output when softmax is off
    */
-  public record ClassScore(int index, String label, float score) {
-  }
+  public record ClassScore(int index, String label, float score) {}
 }

@@ -27,7 +27,11 @@ public final class Preprocessor {
    * @param inputType its element type
    * @param imageFormat how to convert images; empty when the model does not take images
    */
-  public Preprocessor(String inputName, long[] inputShape, ElementType inputType, Optional<ImageFormat> imageFormat) {
+  public Preprocessor(
+      String inputName,
+      long[] inputShape,
+      ElementType inputType,
+      Optional<ImageFormat> imageFormat) {
     this.inputName = inputName;
     this.inputShape = inputShape.clone();
     this.inputType = inputType;
@@ -37,16 +41,29 @@ public final class Preprocessor {
       elements *= d;
     }
     this.scratch = new float[Math.toIntExact(elements)];
-    imageFormat.ifPresent(f -> {
-      if (f.elements() != scratch.length) {
-        throw new PipelineException(PipelineException.Code.SHAPE_MISMATCH, "image format " + f + " gives "
-            + f.elements() + " values but model input '" + inputName + "' " + Arrays.toString(inputShape) + " needs "
-            + scratch.length + "; fix --resize/--color or let them default from the model");
-      }
-    });
+    imageFormat.ifPresent(
+        f -> {
+          if (f.elements() != scratch.length) {
+            throw new PipelineException(
+                PipelineException.Code.SHAPE_MISMATCH,
+                "image format "
+                    + f
+                    + " gives "
+                    + f.elements()
+                    + " values but model input '"
+                    + inputName
+                    + "' "
+                    + Arrays.toString(inputShape)
+                    + " needs "
+                    + scratch.length
+                    + "; fix --resize/--color or let them default from the model");
+          }
+        });
   }
 
-  /** Writes {@code frame} into {@code input}, which must have this preprocessor's shape and type. */
+  /**
+   * Writes {@code frame} into {@code input}, which must have this preprocessor's shape and type.
+   */
   public void write(Frame frame, Tensor input) {
     switch (frame.payload()) {
       case Payload.Values v -> writeValues(frame, v);
@@ -57,17 +74,38 @@ public final class Preprocessor {
 
   private void writeValues(Frame frame, Payload.Values values) {
     if (values.values().length != scratch.length) {
-      throw new PipelineException(PipelineException.Code.SHAPE_MISMATCH, "sample " + frame.origin() + " has shape "
-          + Arrays.toString(values.shape()) + " (" + values.values().length + " values) but model input '" + inputName
-          + "' " + Arrays.toString(inputShape) + " takes " + scratch.length + " per sample; reshape the data to match");
+      throw new PipelineException(
+          PipelineException.Code.SHAPE_MISMATCH,
+          "sample "
+              + frame.origin()
+              + " has shape "
+              + Arrays.toString(values.shape())
+              + " ("
+              + values.values().length
+              + " values) but model input '"
+              + inputName
+              + "' "
+              + Arrays.toString(inputShape)
+              + " takes "
+              + scratch.length
+              + " per sample; reshape the data to match");
     }
     System.arraycopy(values.values(), 0, scratch, 0, scratch.length);
   }
 
   private void writeImage(Frame frame, BufferedImage image) {
-    ImageFormat f = imageFormat.orElseThrow(() -> new PipelineException(PipelineException.Code.SHAPE_MISMATCH,
-        "frame " + frame.origin() + " is an image but model input '" + inputName + "' "
-            + Arrays.toString(inputShape) + " is not an image tensor; use an npy: source"));
+    ImageFormat f =
+        imageFormat.orElseThrow(
+            () ->
+                new PipelineException(
+                    PipelineException.Code.SHAPE_MISMATCH,
+                    "frame "
+                        + frame.origin()
+                        + " is an image but model input '"
+                        + inputName
+                        + "' "
+                        + Arrays.toString(inputShape)
+                        + " is not an image tensor; use an npy: source"));
     BufferedImage sized = resize(image, f.width(), f.height());
     int w = f.width();
     int h = f.height();
@@ -84,13 +122,15 @@ public final class Preprocessor {
         int b = rgb & 0xff;
         int pixel = y * w + x;
         for (int c = 0; c < channels; c++) {
-          float raw = switch (f.color()) {
-            case GRAY -> 0.299f * r + 0.587f * g + 0.114f * b;
-            case RGB -> c == 0 ? r : c == 1 ? g : b;
-            case BGR -> c == 0 ? b : c == 1 ? g : r;
-          };
+          float raw =
+              switch (f.color()) {
+                case GRAY -> 0.299f * r + 0.587f * g + 0.114f * b;
+                case RGB -> c == 0 ? r : c == 1 ? g : b;
+                case BGR -> c == 0 ? b : c == 1 ? g : r;
+              };
           float value = (raw * scale - mean[c]) / std[c];
-          int index = f.layout() == ImageFormat.Layout.NCHW ? c * plane + pixel : pixel * channels + c;
+          int index =
+              f.layout() == ImageFormat.Layout.NCHW ? c * plane + pixel : pixel * channels + c;
           scratch[index] = value;
         }
       }
@@ -106,7 +146,8 @@ public final class Preprocessor {
     }
     Graphics2D g = canvas.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.drawImage(image, 0, 0, width, height, null);
     } finally {
       g.dispose();
@@ -125,8 +166,14 @@ public final class Preprocessor {
           buffer.put(i, (byte) Math.max(lo, Math.min(hi, Math.round(scratch[i]))));
         }
       }
-      default -> throw new PipelineException(PipelineException.Code.SHAPE_MISMATCH, "model input '" + inputName
-          + "' is " + inputType + "; the run command feeds float or 8-bit inputs only");
+      default ->
+          throw new PipelineException(
+              PipelineException.Code.SHAPE_MISMATCH,
+              "model input '"
+                  + inputName
+                  + "' is "
+                  + inputType
+                  + "; the run command feeds float or 8-bit inputs only");
     }
   }
 }

@@ -8,8 +8,7 @@ import java.util.OptionalDouble;
 
 /** What this process costs the device: peak resident memory and when it started. */
 public final class ProcessFootprint {
-  private ProcessFootprint() {
-  }
+  private ProcessFootprint() {}
 
   /** Peak resident set size in MiB (Linux {@code VmHWM}); empty where the OS does not say. */
   public static OptionalDouble peakRssMb() {
@@ -30,7 +29,8 @@ public final class ProcessFootprint {
     if (launched.matches("\\d{10,}")) {
       return Instant.ofEpochMilli(Long.parseLong(launched));
     }
-    return Instant.ofEpochMilli(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
+    return Instant.ofEpochMilli(
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
   }
 
   private static OptionalDouble statusField(String field) {

@@ -24,11 +24,11 @@ import java.util.function.Consumer;
  * The real-time loop: source → pre-process → model → post-process → sinks, one frame at a time on
  * the calling thread. Every frame is timestamped at capture (T_start) and at result (T_end).
  *
- * <p>Paced mode ({@code fps > 0}) behaves like a camera: frame {@code i} is captured at
- * {@code start + i / fps}, and its latency counts from then, so a slow model shows up as latency
- * instead of hiding behind a stalled clock. When processing falls behind, the pipeline takes the
- * newest frame, like a camera's driver; the frames superseded meanwhile are taken from the source
- * and counted as {@code dropped}, never silently lost. Results slower than one frame interval count as
+ * <p>Paced mode ({@code fps > 0}) behaves like a camera: frame {@code i} is captured at {@code
+ * start + i / fps}, and its latency counts from then, so a slow model shows up as latency instead
+ * of hiding behind a stalled clock. When processing falls behind, the pipeline takes the newest
+ * frame, like a camera's driver; the frames superseded meanwhile are taken from the source and
+ * counted as {@code dropped}, never silently lost. Results slower than one frame interval count as
  * {@code late}. Flat-out mode ({@code fps = 0}) captures each frame when it is read.
  *
  * <p>Not thread-safe; one instance runs once.
@@ -57,19 +57,24 @@ public final class RealtimePipeline {
    * @param duration stop after this long (empty = no limit)
    * @param processStart when the process started, to report time to first result
    */
-  public record Settings(double fps, long maxSamples, Optional<Duration> duration, Optional<Instant> processStart) {
+  public record Settings(
+      double fps, long maxSamples, Optional<Duration> duration, Optional<Instant> processStart) {
     public Settings {
       if (fps < 0 || Double.isNaN(fps)) {
-        throw new PipelineException(PipelineException.Code.INVALID_SPEC, "fps must be >= 0 (0 = flat out), got " + fps);
+        throw new PipelineException(
+            PipelineException.Code.INVALID_SPEC, "fps must be >= 0 (0 = flat out), got " + fps);
       }
       if (maxSamples < 0) {
-        throw new PipelineException(PipelineException.Code.INVALID_SPEC, "max samples must be >= 0, got " + maxSamples);
+        throw new PipelineException(
+            PipelineException.Code.INVALID_SPEC, "max samples must be >= 0, got " + maxSamples);
       }
-      duration.ifPresent(d -> {
-        if (d.isNegative() || d.isZero()) {
-          throw new PipelineException(PipelineException.Code.INVALID_SPEC, "duration must be positive, got " + d);
-        }
-      });
+      duration.ifPresent(
+          d -> {
+            if (d.isNegative() || d.isZero()) {
+              throw new PipelineException(
+                  PipelineException.Code.INVALID_SPEC, "duration must be positive, got " + d);
+            }
+          });
     }
   }
 
@@ -85,7 +90,8 @@ public final class RealtimePipeline {
     this.wallClock = b.wallClock;
     this.warnings = b.warnings;
     this.input = model.signature().inputs().getFirst();
-    this.outputName = b.outputName.map(Set::of).orElse(Set.of(model.signature().outputs().getFirst().name()));
+    this.outputName =
+        b.outputName.map(Set::of).orElse(Set.of(model.signature().outputs().getFirst().name()));
   }
 
   public static Builder builder() {
@@ -171,8 +177,15 @@ public final class RealtimePipeline {
         if (interval > 0 && latency > interval) {
           late++;
         }
-        SampleResult result = new SampleResult(runId + "-" + samples, samples, frame.origin(),
-            startWall.plusNanos(captured - start), latency, prediction, frame.label());
+        SampleResult result =
+            new SampleResult(
+                runId + "-" + samples,
+                samples,
+                frame.origin(),
+                startWall.plusNanos(captured - start),
+                latency,
+                prediction,
+                frame.label());
         samples++;
         lastEnd = end;
         if (result.correct().isPresent()) {
@@ -188,7 +201,8 @@ public final class RealtimePipeline {
         }
         if (lastStatus == Long.MIN_VALUE || end - lastStatus >= STATUS_EVERY_NANOS) {
           lastStatus = end;
-          RunStatus status = status(samples, end - start, latencies, dropped, failed, labelled, correct, last);
+          RunStatus status =
+              status(samples, end - start, latencies, dropped, failed, labelled, correct, last);
           for (Sink sink : sinks) {
             sink.status(status);
           }
@@ -196,16 +210,35 @@ public final class RealtimePipeline {
       }
     }
     long elapsed = Math.max(1, (samples > 0 ? lastEnd : ticker.nanos()) - start);
-    RunStatus status = status(samples, elapsed, latencies, dropped, failed, labelled, correct, last);
+    RunStatus status =
+        status(samples, elapsed, latencies, dropped, failed, labelled, correct, last);
     for (Sink sink : sinks) {
       sink.status(status);
     }
     Optional<Instant> first = firstResult;
-    OptionalDouble startup = settings.processStart().flatMap(p -> first.map(f -> Duration.between(p, f).toNanos() / 1e6))
-        .map(OptionalDouble::of).orElse(OptionalDouble.empty());
-    RunSummary summary = new RunSummary(modelName, model.provider().toString(), source.describe(), fps, samples, dropped,
-        late, failed, elapsed / 1e9, samples / (elapsed / 1e9), startup, latencies.summary(), ProcessFootprint.peakRssMb(),
-        labelled > 0 ? OptionalDouble.of((double) correct / labelled) : OptionalDouble.empty(), labelled);
+    OptionalDouble startup =
+        settings
+            .processStart()
+            .flatMap(p -> first.map(f -> Duration.between(p, f).toNanos() / 1e6))
+            .map(OptionalDouble::of)
+            .orElse(OptionalDouble.empty());
+    RunSummary summary =
+        new RunSummary(
+            modelName,
+            model.provider().toString(),
+            source.describe(),
+            fps,
+            samples,
+            dropped,
+            late,
+            failed,
+            elapsed / 1e9,
+            samples / (elapsed / 1e9),
+            startup,
+            latencies.summary(),
+            ProcessFootprint.peakRssMb(),
+            labelled > 0 ? OptionalDouble.of((double) correct / labelled) : OptionalDouble.empty(),
+            labelled);
     for (Sink sink : sinks) {
       sink.finish(summary);
     }
@@ -234,11 +267,25 @@ public final class RealtimePipeline {
     return skipped;
   }
 
-  private static RunStatus status(long samples, long elapsed, LatencyHistogram latencies, long dropped, long failed,
-                                  long labelled, long correct, Optional<SampleResult> last) {
-    return new RunStatus(samples, elapsed, samples / Math.max(elapsed / 1e9, 1e-9), latencies.percentileMillis(50),
-        latencies.percentileMillis(99), dropped, failed,
-        labelled > 0 ? OptionalDouble.of((double) correct / labelled) : OptionalDouble.empty(), last);
+  private static RunStatus status(
+      long samples,
+      long elapsed,
+      LatencyHistogram latencies,
+      long dropped,
+      long failed,
+      long labelled,
+      long correct,
+      Optional<SampleResult> last) {
+    return new RunStatus(
+        samples,
+        elapsed,
+        samples / Math.max(elapsed / 1e9, 1e-9),
+        latencies.percentileMillis(50),
+        latencies.percentileMillis(99),
+        dropped,
+        failed,
+        labelled > 0 ? OptionalDouble.of((double) correct / labelled) : OptionalDouble.empty(),
+        last);
   }
 
   /** Assembles a pipeline; {@link #build()} checks that every stage is set. */
@@ -252,16 +299,19 @@ public final class RealtimePipeline {
     private Settings settings = new Settings(0, 0, Optional.empty(), Optional.empty());
     private Ticker ticker = Ticker.system();
     private InstantSource wallClock = InstantSource.system();
-    private Consumer<String> warnings = message -> { };
+    private Consumer<String> warnings = message -> {};
     private Optional<String> outputName = Optional.empty();
 
-    private Builder() {
-    }
+    private Builder() {}
 
     public Builder model(Model model, String name) {
       if (model.signature().inputs().size() != 1) {
-        throw new PipelineException(PipelineException.Code.SHAPE_MISMATCH, "the pipeline feeds single-input models; "
-            + name + " has inputs " + model.signature().inputs().stream().map(TensorSpec::name).toList());
+        throw new PipelineException(
+            PipelineException.Code.SHAPE_MISMATCH,
+            "the pipeline feeds single-input models; "
+                + name
+                + " has inputs "
+                + model.signature().inputs().stream().map(TensorSpec::name).toList());
       }
       this.model = model;
       this.modelName = name;

@@ -16,6 +16,13 @@ import java.util.OptionalDouble;
  * @param accuracy share of labelled results whose best class matches, when labels are known
  * @param last the most recent result
  */
-public record RunStatus(long samples, long elapsedNanos, double throughputPerSecond, double p50Millis, double p99Millis,
-                        long dropped, long failed, OptionalDouble accuracy, Optional<SampleResult> last) {
-}
+public record RunStatus(
+    long samples,
+    long elapsedNanos,
+    double throughputPerSecond,
+    double p50Millis,
+    double p99Millis,
+    long dropped,
+    long failed,
+    OptionalDouble accuracy,
+    Optional<SampleResult> last) {}

@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.OptionalDouble;
 
 /**
- * The final figures of a run. Latency is capture to result (T_end - T_start); throughput is
- * results per second of wall time between the first capture and the last result.
+ * The final figures of a run. Latency is capture to result (T_end - T_start); throughput is results
+ * per second of wall time between the first capture and the last result.
  *
  * @param model what ran (a file name, or {@code digits (bundled)})
  * @param provider the execution provider that ran it
@@ -30,10 +30,22 @@ import java.util.OptionalDouble;
  * @param accuracy share of labelled results whose best class was right, when labels are known
  * @param labelled how many results had a label
  */
-public record RunSummary(String model, String provider, String source, double targetFps, long samples, long dropped,
-                         long late, long failed, double durationSeconds, double throughputPerSecond,
-                         OptionalDouble startupMillis, LatencyHistogram.LatencySummary latency, OptionalDouble peakRssMb,
-                         OptionalDouble accuracy, long labelled) {
+public record RunSummary(
+    String model,
+    String provider,
+    String source,
+    double targetFps,
+    long samples,
+    long dropped,
+    long late,
+    long failed,
+    double durationSeconds,
+    double throughputPerSecond,
+    OptionalDouble startupMillis,
+    LatencyHistogram.LatencySummary latency,
+    OptionalDouble peakRssMb,
+    OptionalDouble accuracy,
+    long labelled) {
 
   /** Writes this summary as one JSON object. */
   public void writeJson(OutputStream out) throws IOException {
@@ -76,8 +88,13 @@ public record RunSummary(String model, String provider, String source, double ta
     try (OutputStream out = Files.newOutputStream(file)) {
       writeJson(out);
     } catch (IOException e) {
-      throw new PipelineException(PipelineException.Code.SINK_FAILED,
-          "cannot write the summary to " + file + " (" + e.getMessage() + "); check the folder exists and has space");
+      throw new PipelineException(
+          PipelineException.Code.SINK_FAILED,
+          "cannot write the summary to "
+              + file
+              + " ("
+              + e.getMessage()
+              + "); check the folder exists and has space");
     }
   }
 
@@ -85,22 +102,51 @@ public record RunSummary(String model, String provider, String source, double ta
   public String describe() {
     StringBuilder text = new StringBuilder();
     text.append(String.format(Locale.ROOT, "model      %s on %s%n", model, provider));
-    text.append(String.format(Locale.ROOT, "source     %s%s%n", source,
-        targetFps > 0 ? String.format(Locale.ROOT, " at %.1f fps", targetFps) : " flat out"));
-    text.append(String.format(Locale.ROOT, "samples    %d in %.2f s = %.1f/s", samples, durationSeconds, throughputPerSecond));
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "source     %s%s%n",
+            source,
+            targetFps > 0 ? String.format(Locale.ROOT, " at %.1f fps", targetFps) : " flat out"));
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "samples    %d in %.2f s = %.1f/s",
+            samples,
+            durationSeconds,
+            throughputPerSecond));
     if (dropped > 0 || late > 0 || failed > 0) {
-      text.append(String.format(Locale.ROOT, " (dropped %d, late %d, failed %d)", dropped, late, failed));
+      text.append(
+          String.format(Locale.ROOT, " (dropped %d, late %d, failed %d)", dropped, late, failed));
     }
     text.append(System.lineSeparator());
-    text.append(String.format(Locale.ROOT, "latency    p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  mean %.3f ms%n",
-        latency.p50(), latency.p90(), latency.p99(), latency.max(), latency.mean()));
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "latency    p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  mean %.3f ms%n",
+            latency.p50(),
+            latency.p90(),
+            latency.p99(),
+            latency.max(),
+            latency.mean()));
     if (accuracy.isPresent()) {
-      text.append(String.format(Locale.ROOT, "accuracy   %.2f %% of %d labelled samples%n", accuracy.getAsDouble() * 100, labelled));
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "accuracy   %.2f %% of %d labelled samples%n",
+              accuracy.getAsDouble() * 100,
+              labelled));
     }
     StringBuilder process = new StringBuilder();
-    startupMillis.ifPresent(ms -> process.append(String.format(Locale.ROOT, "first result %.0f ms after process start", ms)));
-    peakRssMb.ifPresent(mb -> process.append(process.isEmpty() ? "" : ", ")
-        .append(String.format(Locale.ROOT, "peak RSS %.0f MB", mb)));
+    startupMillis.ifPresent(
+        ms ->
+            process.append(
+                String.format(Locale.ROOT, "first result %.0f ms after process start", ms)));
+    peakRssMb.ifPresent(
+        mb ->
+            process
+                .append(process.isEmpty() ? "" : ", ")
+                .append(String.format(Locale.ROOT, "peak RSS %.0f MB", mb)));
     if (!process.isEmpty()) {
       text.append("process    ").append(process).append(System.lineSeparator());
     }

@@ -14,8 +14,14 @@ import java.util.Optional;
  * @param prediction the post-processed model output
  * @param label the expected class, when known
  */
-public record SampleResult(String id, long sequence, String origin, Instant capturedAt, long latencyNanos,
-                           Prediction prediction, Optional<String> label) {
+public record SampleResult(
+    String id,
+    long sequence,
+    String origin,
+    Instant capturedAt,
+    long latencyNanos,
+    Prediction prediction,
+    Optional<String> label) {
 
   /** Empty when the label is unknown. */
   public Optional<Boolean> correct() {

@@ -14,7 +14,10 @@ import java.util.Optional;
 public record SinkSpec(Kind kind, Optional<Path> path) {
 
   /** The sink kinds the {@code run} command knows. */
-  public enum Kind { CONSOLE, JSONL }
+  public enum Kind {
+    CONSOLE,
+    JSONL
+  }
 
   public static SinkSpec parse(String spec) {
     String text = spec.trim();
@@ -24,7 +27,8 @@ public record SinkSpec(Kind kind, Optional<Path> path) {
     if (text.startsWith("jsonl:") && text.length() > "jsonl:".length()) {
       return new SinkSpec(Kind.JSONL, Optional.of(Path.of(text.substring("jsonl:".length()))));
     }
-    throw new PipelineException(PipelineException.Code.INVALID_SPEC,
+    throw new PipelineException(
+        PipelineException.Code.INVALID_SPEC,
         "unknown sink '" + spec + "': use console or jsonl:FILE");
   }
 

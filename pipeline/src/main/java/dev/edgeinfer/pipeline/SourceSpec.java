@@ -18,7 +18,11 @@ import java.util.Optional;
 public record SourceSpec(Kind kind, Optional<Path> path, Optional<Path> labels) {
 
   /** The source kinds the {@code run} command knows. */
-  public enum Kind { DIGITS, IMAGES, NPY }
+  public enum Kind {
+    DIGITS,
+    IMAGES,
+    NPY
+  }
 
   /** Parses a spec, or fails with a message that lists the valid forms. */
   public static SourceSpec parse(String spec) {
@@ -38,19 +42,24 @@ public record SourceSpec(Kind kind, Optional<Path> path, Optional<Path> labels) 
         requireValue(spec, rest, "npy:FILE[:LABELS.npy]");
         int split = rest.indexOf(".npy:");
         if (split >= 0) {
-          return new SourceSpec(Kind.NPY, Optional.of(Path.of(rest.substring(0, split + 4))),
+          return new SourceSpec(
+              Kind.NPY,
+              Optional.of(Path.of(rest.substring(0, split + 4))),
               Optional.of(Path.of(rest.substring(split + 5))));
         }
         return new SourceSpec(Kind.NPY, Optional.of(Path.of(rest)), Optional.empty());
       }
-      default -> throw new PipelineException(PipelineException.Code.INVALID_SPEC, "unknown source '" + spec
-          + "': use digits, images:DIR or npy:FILE[:LABELS.npy]");
+      default ->
+          throw new PipelineException(
+              PipelineException.Code.INVALID_SPEC,
+              "unknown source '" + spec + "': use digits, images:DIR or npy:FILE[:LABELS.npy]");
     }
   }
 
   private static void requireValue(String spec, String value, String form) {
     if (value.isBlank()) {
-      throw new PipelineException(PipelineException.Code.INVALID_SPEC, "source '" + spec + "' needs a path: " + form);
+      throw new PipelineException(
+          PipelineException.Code.INVALID_SPEC, "source '" + spec + "' needs a path: " + form);
     }
   }
 
@@ -61,7 +70,10 @@ public record SourceSpec(Kind kind, Optional<Path> path, Optional<Path> labels) 
       case IMAGES -> new ImageFolderSource(path.orElseThrow());
       case NPY -> {
         Path file = path.orElseThrow();
-        yield new NpySource(NpyArray.read(file), labels.map(NpyArray::read), "npy:" + file,
+        yield new NpySource(
+            NpyArray.read(file),
+            labels.map(NpyArray::read),
+            "npy:" + file,
             file.getFileName().toString());
       }
     };
@@ -71,8 +83,7 @@ public record SourceSpec(Kind kind, Optional<Path> path, Optional<Path> labels) 
   public static final class BundledDigits {
     private static final String ROOT = "/edgeinfer/digits/";
 
-    private BundledDigits() {
-    }
+    private BundledDigits() {}
 
     /** The ONNX model's bytes. */
     public static byte[] model() {
@@ -81,14 +92,21 @@ public record SourceSpec(Kind kind, Optional<Path> path, Optional<Path> labels) 
 
     /** The class names, in output order. */
     public static java.util.List<String> labels() {
-      return new String(resource("labels.txt"), java.nio.charset.StandardCharsets.UTF_8).lines()
-          .map(String::trim).filter(l -> !l.isEmpty()).toList();
+      return new String(resource("labels.txt"), java.nio.charset.StandardCharsets.UTF_8)
+          .lines()
+          .map(String::trim)
+          .filter(l -> !l.isEmpty())
+          .toList();
     }
 
     static Source source() {
-      try (InputStream x = stream("test_x.npy"); InputStream y = stream("test_y.npy")) {
-        return new NpySource(NpyArray.read("digits test_x.npy", x), Optional.of(NpyArray.read("digits test_y.npy", y)),
-            "digits (360 held-out handwritten digits, 8x8)", "digits");
+      try (InputStream x = stream("test_x.npy");
+          InputStream y = stream("test_y.npy")) {
+        return new NpySource(
+            NpyArray.read("digits test_x.npy", x),
+            Optional.of(NpyArray.read("digits test_y.npy", y)),
+            "digits (360 held-out handwritten digits, 8x8)",
+            "digits");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -105,7 +123,11 @@ public record SourceSpec(Kind kind, Optional<Path> path, Optional<Path> labels) 
     private static InputStream stream(String name) {
       InputStream in = BundledDigits.class.getResourceAsStream(ROOT + name);
       if (in == null) {
-        throw new IllegalStateException("bundled resource " + ROOT + name + " is missing from the jar; rebuild with ./mvnw package");
+        throw new IllegalStateException(
+            "bundled resource "
+                + ROOT
+                + name
+                + " is missing from the jar; rebuild with ./mvnw package");
       }
       return in;
     }

@@ -3,8 +3,8 @@ package dev.edgeinfer.pipeline;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Monotonic time in nanoseconds and a way to wait for a point in it. Injected so pacing and
- * timing are tested on a fake clock.
+ * Monotonic time in nanoseconds and a way to wait for a point in it. Injected so pacing and timing
+ * are tested on a fake clock.
  */
 public interface Ticker {
 
@@ -13,7 +13,10 @@ public interface Ticker {
   /** Blocks until {@link #nanos()} reaches {@code deadline}. */
   void sleepUntil(long deadline);
 
-  /** The JVM's monotonic clock, {@link System#nanoTime()}, sleeping with {@link LockSupport#parkNanos}. */
+  /**
+   * The JVM's monotonic clock, {@link System#nanoTime()}, sleeping with {@link
+   * LockSupport#parkNanos}.
+   */
   static Ticker system() {
     return SystemTicker.INSTANCE;
   }

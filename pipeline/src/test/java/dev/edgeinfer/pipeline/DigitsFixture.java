@@ -11,6 +11,5 @@ final class DigitsFixture {
   static final Path TEST_LOGITS = DIR.resolve("test_logits.npy");
   static final Path IMAGES = DIR.resolve("images");
 
-  private DigitsFixture() {
-  }
+  private DigitsFixture() {}
 }

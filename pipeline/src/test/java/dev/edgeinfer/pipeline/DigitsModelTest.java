@@ -19,7 +19,8 @@ class DigitsModelTest {
     try (Model model = Model.open(DigitsFixture.MODEL)) {
       double worst = 0;
       for (long i = 0; i < x.samples(); i++) {
-        try (Tensor input = Tensor.ofFloats(x.sample(i), 1, 1, 8, 8); Outputs out = model.predict(input)) {
+        try (Tensor input = Tensor.ofFloats(x.sample(i), 1, 1, 8, 8);
+            Outputs out = model.predict(input)) {
           float[] got = out.get(0).toFloatArray();
           float[] expected = logits.sample(i);
           for (int c = 0; c < expected.length; c++) {
@@ -39,7 +40,8 @@ class DigitsModelTest {
       for (int i = 0; i < 8; i++) {
         singles.add(Tensor.ofFloats(x.sample(i), 1, 1, 8, 8));
       }
-      try (Tensor batch = Tensor.concat(singles); Outputs out = model.predict(batch)) {
+      try (Tensor batch = Tensor.concat(singles);
+          Outputs out = model.predict(batch)) {
         Tensor all = out.get(0);
         assertEquals(8, all.shape()[0]);
         for (int i = 0; i < 8; i++) {

@@ -1,6 +1,9 @@
 package dev.edgeinfer.pipeline;
 
-/** A clock that moves only when told: by {@code costPerRead} on every read, and to any deadline slept to. */
+/**
+ * A clock that moves only when told: by {@code costPerRead} on every read, and to any deadline
+ * slept to.
+ */
 final class FakeTicker implements Ticker {
   private final long costPerRead;
   private long now = 1_000_000_000L;

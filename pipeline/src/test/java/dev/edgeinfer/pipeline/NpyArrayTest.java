@@ -23,7 +23,8 @@ class NpyArrayTest {
       padded += " ";
     }
     padded += "\n";
-    ByteBuffer buf = ByteBuffer.allocate(10 + padded.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf =
+        ByteBuffer.allocate(10 + padded.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
     buf.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
     buf.putShort((short) padded.length());
     buf.put(padded.getBytes(StandardCharsets.ISO_8859_1));
@@ -48,22 +49,35 @@ class NpyArrayTest {
   @Test
   void convertsIntegerAndHalfPrecisionElementsToFloats() throws IOException {
     ByteBuffer data = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN);
-    data.putShort(Float.floatToFloat16(1.5f)).putShort(Float.floatToFloat16(-2f)).putShort(Float.floatToFloat16(0.25f));
-    NpyArray half = NpyArray.read("half", new ByteArrayInputStream(
-        npy("{'descr': '<f2', 'fortran_order': False, 'shape': (3,), }", data.array())));
+    data.putShort(Float.floatToFloat16(1.5f))
+        .putShort(Float.floatToFloat16(-2f))
+        .putShort(Float.floatToFloat16(0.25f));
+    NpyArray half =
+        NpyArray.read(
+            "half",
+            new ByteArrayInputStream(
+                npy("{'descr': '<f2', 'fortran_order': False, 'shape': (3,), }", data.array())));
     assertArrayEquals(new float[] {1.5f}, half.sample(0));
     assertEquals(-2f, (float) half.element(1));
-    NpyArray bytes = NpyArray.read("u8", new ByteArrayInputStream(
-        npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2), }", new byte[] {0, 1, (byte) 200, (byte) 255})));
+    NpyArray bytes =
+        NpyArray.read(
+            "u8",
+            new ByteArrayInputStream(
+                npy(
+                    "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2), }",
+                    new byte[] {0, 1, (byte) 200, (byte) 255})));
     assertArrayEquals(new float[] {200f, 255f}, bytes.sample(1));
   }
 
   @Test
   void aTruncatedFileIsRejectedWithTheSizesItNeeded(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("cut.npy");
-    Files.write(file, npy("{'descr': '<f4', 'fortran_order': False, 'shape': (4, 4), }", new byte[12]));
+    Files.write(
+        file, npy("{'descr': '<f4', 'fortran_order': False, 'shape': (4, 4), }", new byte[12]));
     PipelineException e = assertThrows(PipelineException.class, () -> NpyArray.read(file));
-    assertTrue(e.getMessage().contains("truncated") && e.getMessage().contains("64 bytes"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("truncated") && e.getMessage().contains("64 bytes"),
+        e.getMessage());
   }
 
   @Test
@@ -76,7 +90,8 @@ class NpyArrayTest {
 
   @Test
   void aMissingFileSaysSo() {
-    PipelineException e = assertThrows(PipelineException.class, () -> NpyArray.read(Path.of("no-such.npy")));
+    PipelineException e =
+        assertThrows(PipelineException.class, () -> NpyArray.read(Path.of("no-such.npy")));
     assertEquals(PipelineException.Code.NOT_FOUND, e.code());
   }
 }

@@ -26,12 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
 class RealtimePipelineTest {
   private static final long MS = 1_000_000L;
 
-  private static RealtimePipeline.Builder digits(Model model, String source, double fps, Ticker ticker) {
+  private static RealtimePipeline.Builder digits(
+      Model model, String source, double fps, Ticker ticker) {
     return RealtimePipeline.builder()
         .model(model, "digits")
         .source(SourceSpec.parse(source).open())
-        .preprocessor(new Preprocessor("image", new long[] {1, 1, 8, 8}, ElementType.FLOAT32,
-            Optional.of(ImageFormat.inferFrom(model.signature().inputs().getFirst()))))
+        .preprocessor(
+            new Preprocessor(
+                "image",
+                new long[] {1, 1, 8, 8},
+                ElementType.FLOAT32,
+                Optional.of(ImageFormat.inferFrom(model.signature().inputs().getFirst()))))
         .classifier(new Classifier(3, List.of(), Classifier.Softmax.AUTO))
         .settings(new RealtimePipeline.Settings(fps, 0, Optional.empty(), Optional.empty()))
         .ticker(ticker);
@@ -39,7 +44,9 @@ class RealtimePipelineTest {
 
   @Test
   void theBundledDigitsStreamClassifiesAtLeast97PercentCorrectly() {
-    try (Model model = Model.load(SourceSpec.BundledDigits.model(), dev.edgeinfer.runtime.ModelOptions.defaults())) {
+    try (Model model =
+        Model.load(
+            SourceSpec.BundledDigits.model(), dev.edgeinfer.runtime.ModelOptions.defaults())) {
       RunSummary summary = digits(model, "digits", 0, Ticker.system()).build().run();
       assertEquals(360, summary.samples());
       assertEquals(360, summary.labelled());
@@ -66,30 +73,47 @@ class RealtimePipelineTest {
       RunSummary summary = digits(model, "digits", 100, new FakeTicker(15 * MS)).build().run();
       assertTrue(summary.dropped() > 0, "dropped " + summary.dropped());
       assertTrue(summary.late() > 0, "late " + summary.late());
-      assertEquals(360, summary.samples() + summary.dropped(), "every frame is either served or counted as dropped");
-      assertTrue(summary.latency().p50() >= 10, "latency counts from the scheduled capture time: " + summary.latency());
+      assertEquals(
+          360,
+          summary.samples() + summary.dropped(),
+          "every frame is either served or counted as dropped");
+      assertTrue(
+          summary.latency().p50() >= 10,
+          "latency counts from the scheduled capture time: " + summary.latency());
     }
   }
 
   @Test
   void maxSamplesAndDurationStopTheRun() {
     try (Model model = Model.open(DigitsFixture.MODEL)) {
-      RunSummary byCount = digits(model, "digits", 0, Ticker.system())
-          .settings(new RealtimePipeline.Settings(0, 25, Optional.empty(), Optional.empty())).build().run();
+      RunSummary byCount =
+          digits(model, "digits", 0, Ticker.system())
+              .settings(new RealtimePipeline.Settings(0, 25, Optional.empty(), Optional.empty()))
+              .build()
+              .run();
       assertEquals(25, byCount.samples());
-      RunSummary byTime = digits(model, "digits", 30, new FakeTicker(0))
-          .settings(new RealtimePipeline.Settings(30, 0, Optional.of(Duration.ofSeconds(2)), Optional.empty())).build().run();
+      RunSummary byTime =
+          digits(model, "digits", 30, new FakeTicker(0))
+              .settings(
+                  new RealtimePipeline.Settings(
+                      30, 0, Optional.of(Duration.ofSeconds(2)), Optional.empty()))
+              .build()
+              .run();
       assertEquals(60, byTime.samples());
     }
   }
 
   @Test
-  void jsonlResultsHaveUniqueIdsCaptureTimesLatenciesAndResults(@TempDir Path dir) throws IOException {
+  void jsonlResultsHaveUniqueIdsCaptureTimesLatenciesAndResults(@TempDir Path dir)
+      throws IOException {
     Path out = dir.resolve("results.jsonl");
-    try (Model model = Model.open(DigitsFixture.MODEL); Sink sink = SinkSpec.parse("jsonl:" + out).open(System.out, false)) {
+    try (Model model = Model.open(DigitsFixture.MODEL);
+        Sink sink = SinkSpec.parse("jsonl:" + out).open(System.out, false)) {
       digits(model, "npy:" + DigitsFixture.TEST_X + ":" + DigitsFixture.TEST_Y, 0, Ticker.system())
           .wallClock(InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z")))
-          .sink(sink).build().run();
+          .sink(sink)
+          .build()
+          .run();
     }
     List<String> lines = Files.readAllLines(out).stream().filter(l -> !l.isBlank()).toList();
     assertEquals(360, lines.size());
@@ -107,7 +131,8 @@ class RealtimePipelineTest {
   }
 
   @Test
-  void imagesFromAFolderAreClassifiedAndACorruptOneIsCountedAsFailed(@TempDir Path dir) throws IOException {
+  void imagesFromAFolderAreClassifiedAndACorruptOneIsCountedAsFailed(@TempDir Path dir)
+      throws IOException {
     try (var files = Files.list(DigitsFixture.IMAGES)) {
       for (Path f : files.toList()) {
         Files.copy(f, dir.resolve(f.getFileName()));
@@ -116,10 +141,15 @@ class RealtimePipelineTest {
     Files.writeString(dir.resolve("zz-broken.png"), "this is not a png");
     List<String> warnings = new ArrayList<>();
     try (Model model = Model.open(DigitsFixture.MODEL)) {
-      RunSummary summary = digits(model, "images:" + dir, 0, Ticker.system()).warnings(warnings::add).build().run();
+      RunSummary summary =
+          digits(model, "images:" + dir, 0, Ticker.system()).warnings(warnings::add).build().run();
       assertEquals(20, summary.samples());
       assertEquals(1, summary.failed());
-      assertEquals(1.0, summary.accuracy().getAsDouble(), 1e-9, "every bundled PNG is a correctly classified digit");
+      assertEquals(
+          1.0,
+          summary.accuracy().getAsDouble(),
+          1e-9,
+          "every bundled PNG is a correctly classified digit");
       assertEquals(1, warnings.size());
       assertTrue(warnings.getFirst().contains("zz-broken.png"), warnings.getFirst());
     }
@@ -128,13 +158,20 @@ class RealtimePipelineTest {
   @Test
   void samplesOfTheWrongSizeAreRejectedWithBothShapes(@TempDir Path dir) throws IOException {
     Path wrong = dir.resolve("wrong.npy");
-    Files.write(wrong, NpyArrayTest.npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 28, 28), }",
-        new byte[2 * 28 * 28 * 4]));
+    Files.write(
+        wrong,
+        NpyArrayTest.npy(
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 28, 28), }",
+            new byte[2 * 28 * 28 * 4]));
     try (Model model = Model.open(DigitsFixture.MODEL)) {
-      PipelineException e = assertThrows(PipelineException.class,
-          () -> digits(model, "npy:" + wrong, 0, Ticker.system()).build().run());
+      PipelineException e =
+          assertThrows(
+              PipelineException.class,
+              () -> digits(model, "npy:" + wrong, 0, Ticker.system()).build().run());
       assertEquals(PipelineException.Code.SHAPE_MISMATCH, e.code());
-      assertTrue(e.getMessage().contains("[28, 28]") && e.getMessage().contains("[1, 1, 8, 8]"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("[28, 28]") && e.getMessage().contains("[1, 1, 8, 8]"),
+          e.getMessage());
     }
   }
 }

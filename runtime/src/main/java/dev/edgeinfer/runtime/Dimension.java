@@ -21,7 +21,8 @@ public sealed interface Dimension {
   record Symbolic(String name) implements Dimension {
     public Symbolic {
       if (name.isBlank()) {
-        throw new IllegalArgumentException("symbolic dimension needs a name; use \"?\" for an unnamed one");
+        throw new IllegalArgumentException(
+            "symbolic dimension needs a name; use \"?\" for an unnamed one");
       }
     }
 

@@ -6,11 +6,15 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The element types a {@link Tensor} can hold, named as users write them ({@code float32}, {@code int8}...). */
+/**
+ * The element types a {@link Tensor} can hold, named as users write them ({@code float32}, {@code
+ * int8}...).
+ */
 public enum ElementType {
   FLOAT32("float32", 4, OnnxJavaType.FLOAT, OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT),
   FLOAT16("float16", 2, OnnxJavaType.FLOAT16, OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16),
-  BFLOAT16("bfloat16", 2, OnnxJavaType.BFLOAT16, OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16),
+  BFLOAT16(
+      "bfloat16", 2, OnnxJavaType.BFLOAT16, OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16),
   FLOAT64("float64", 8, OnnxJavaType.DOUBLE, OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE),
   INT8("int8", 1, OnnxJavaType.INT8, OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8),
   UINT8("uint8", 1, OnnxJavaType.UINT8, OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8),
@@ -62,9 +66,15 @@ public enum ElementType {
       case "int64", "i64" -> INT64;
       case "bool", "boolean" -> BOOL;
       case "string", "str" -> STRING;
-      default -> throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT,
-          "unknown element type '" + name + "': use one of " + Arrays.stream(values())
-              .map(ElementType::toString).collect(Collectors.joining(", ")));
+      default ->
+          throw new InferenceException(
+              InferenceException.Code.INVALID_ARGUMENT,
+              "unknown element type '"
+                  + name
+                  + "': use one of "
+                  + Arrays.stream(values())
+                      .map(ElementType::toString)
+                      .collect(Collectors.joining(", ")));
     };
   }
 
@@ -74,7 +84,10 @@ public enum ElementType {
         return t;
       }
     }
-    throw new InferenceException(InferenceException.Code.UNSUPPORTED,
-        "element type " + type + " is not supported by EdgeInfer tensors yet; cast it in the model to float32 or int64");
+    throw new InferenceException(
+        InferenceException.Code.UNSUPPORTED,
+        "element type "
+            + type
+            + " is not supported by EdgeInfer tensors yet; cast it in the model to float32 or int64");
   }
 }

@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * The hardware back-ends ONNX Runtime can run a model on. Which ones are present depends on the
- * ONNX Runtime build on the class path (the default CPU build, or {@code onnxruntime_gpu} for
- * CUDA and TensorRT); {@link #available()} says, detected once per process.
+ * ONNX Runtime build on the class path (the default CPU build, or {@code onnxruntime_gpu} for CUDA
+ * and TensorRT); {@link #available()} says, detected once per process.
  */
 public enum ExecutionProvider {
   CPU("cpu", OrtProvider.CPU),
@@ -42,7 +42,10 @@ public enum ExecutionProvider {
     return label;
   }
 
-  /** Parses {@code cpu}, {@code cuda}, {@code tensorrt} (or {@code trt}), {@code openvino}... case-insensitively. */
+  /**
+   * Parses {@code cpu}, {@code cuda}, {@code tensorrt} (or {@code trt}), {@code openvino}...
+   * case-insensitively.
+   */
   public static ExecutionProvider parse(String name) {
     String key = name.trim().toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
     for (ExecutionProvider p : values()) {
@@ -54,11 +57,20 @@ public enum ExecutionProvider {
       case "trt" -> TENSORRT;
       case "gpu" -> CUDA;
       case "dml" -> DIRECTML;
-      default -> throw new InferenceException(InferenceException.Code.UNKNOWN_PROVIDER,
-          "unknown execution provider '" + name + "': use one of " + Arrays.stream(values())
-              .map(ExecutionProvider::toString).collect(Collectors.joining(", "))
-              + " (available in this build: " + available().stream().map(ExecutionProvider::toString)
-              .collect(Collectors.joining(", ")) + ")");
+      default ->
+          throw new InferenceException(
+              InferenceException.Code.UNKNOWN_PROVIDER,
+              "unknown execution provider '"
+                  + name
+                  + "': use one of "
+                  + Arrays.stream(values())
+                      .map(ExecutionProvider::toString)
+                      .collect(Collectors.joining(", "))
+                  + " (available in this build: "
+                  + available().stream()
+                      .map(ExecutionProvider::toString)
+                      .collect(Collectors.joining(", "))
+                  + ")");
     };
   }
 

@@ -2,8 +2,8 @@ package dev.edgeinfer.runtime;
 
 /**
  * The one unchecked exception of the runtime. Its message is a single line that says what was
- * wrong, with the offending value, and what to do about it; {@link #code()} maps it to an exit
- * code and an HTTP status.
+ * wrong, with the offending value, and what to do about it; {@link #code()} maps it to an exit code
+ * and an HTTP status.
  */
 public final class InferenceException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -35,7 +35,9 @@ public final class InferenceException extends RuntimeException {
       this.httpStatus = httpStatus;
     }
 
-    /** Process exit code: 2 for usage and input errors the user can fix, 1 for failures at run time. */
+    /**
+     * Process exit code: 2 for usage and input errors the user can fix, 1 for failures at run time.
+     */
     public int exitCode() {
       return exitCode;
     }

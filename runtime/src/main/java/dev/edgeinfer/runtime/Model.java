@@ -15,8 +15,8 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * <p>Thread-safe: any number of threads may run the same model at once. {@link #close()} waits
- * for runs in flight, then frees the native session; runs after that fail with {@code CLOSED}.
+ * <p>Thread-safe: any number of threads may run the same model at once. {@link #close()} waits for
+ * runs in flight, then frees the native session; runs after that fail with {@code CLOSED}.
  */
 public interface Model extends AutoCloseable {
 
@@ -51,9 +51,13 @@ public interface Model extends AutoCloseable {
   default Outputs predict(Tensor input) {
     var inputs = signature().inputs();
     if (inputs.size() != 1) {
-      throw new InferenceException(InferenceException.Code.INVALID_INPUT,
-          "predict(tensor) needs a single-input model, this one has " + inputs.size() + " inputs "
-              + inputs.stream().map(TensorSpec::name).toList() + "; call run(Map) with each input by name");
+      throw new InferenceException(
+          InferenceException.Code.INVALID_INPUT,
+          "predict(tensor) needs a single-input model, this one has "
+              + inputs.size()
+              + " inputs "
+              + inputs.stream().map(TensorSpec::name).toList()
+              + "; call run(Map) with each input by name");
     }
     return run(Map.of(inputs.getFirst().name(), input));
   }

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How a model is loaded: threads, graph optimization and the execution providers to try in
- * order (CPU is always the last resort). Build with {@link #builder()}; {@link #defaults()} uses
- * all cores for one model and the CPU provider.
+ * How a model is loaded: threads, graph optimization and the execution providers to try in order
+ * (CPU is always the last resort). Build with {@link #builder()}; {@link #defaults()} uses all
+ * cores for one model and the CPU provider.
  *
  * @param intraOpThreads threads used inside one operator (0 = ONNX Runtime's default, one per core)
  * @param interOpThreads threads running independent operators in parallel (0 = default)
@@ -14,18 +14,26 @@ import java.util.Locale;
  * @param providers execution providers in order of preference
  * @param requireProvider fail instead of falling back to CPU when the first provider is unavailable
  */
-public record ModelOptions(int intraOpThreads, int interOpThreads, Optimization optimization,
-                           List<ExecutionProvider> providers, boolean requireProvider) {
+public record ModelOptions(
+    int intraOpThreads,
+    int interOpThreads,
+    Optimization optimization,
+    List<ExecutionProvider> providers,
+    boolean requireProvider) {
 
   /** ONNX Runtime's graph optimization levels. */
   public enum Optimization {
-    NONE, BASIC, EXTENDED, ALL;
+    NONE,
+    BASIC,
+    EXTENDED,
+    ALL;
 
     public static Optimization parse(String name) {
       try {
         return valueOf(name.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT,
+        throw new InferenceException(
+            InferenceException.Code.INVALID_ARGUMENT,
             "unknown optimization level '" + name + "': use none, basic, extended or all");
       }
     }
@@ -33,16 +41,20 @@ public record ModelOptions(int intraOpThreads, int interOpThreads, Optimization 
 
   public ModelOptions {
     if (intraOpThreads < 0) {
-      throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT,
+      throw new InferenceException(
+          InferenceException.Code.INVALID_ARGUMENT,
           "intra-op threads must be >= 0 (0 = one per core), got " + intraOpThreads);
     }
     if (interOpThreads < 0) {
-      throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT,
+      throw new InferenceException(
+          InferenceException.Code.INVALID_ARGUMENT,
           "inter-op threads must be >= 0 (0 = default), got " + interOpThreads);
     }
     providers = List.copyOf(providers);
     if (providers.isEmpty()) {
-      throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT, "at least one execution provider is needed; use cpu");
+      throw new InferenceException(
+          InferenceException.Code.INVALID_ARGUMENT,
+          "at least one execution provider is needed; use cpu");
     }
   }
 
@@ -67,8 +79,7 @@ public record ModelOptions(int intraOpThreads, int interOpThreads, Optimization 
     private List<ExecutionProvider> providers = List.of(ExecutionProvider.CPU);
     private boolean requireProvider;
 
-    private Builder() {
-    }
+    private Builder() {}
 
     public Builder intraOpThreads(int threads) {
       this.intraOpThreads = threads;
@@ -98,7 +109,8 @@ public record ModelOptions(int intraOpThreads, int interOpThreads, Optimization 
     }
 
     public ModelOptions build() {
-      return new ModelOptions(intraOpThreads, interOpThreads, optimization, providers, requireProvider);
+      return new ModelOptions(
+          intraOpThreads, interOpThreads, optimization, providers, requireProvider);
     }
   }
 }

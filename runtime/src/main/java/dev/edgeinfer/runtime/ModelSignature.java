@@ -5,10 +5,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a loaded model takes and returns, plus the free-form metadata its author stored in it
- * (for example {@code labels}).
+ * What a loaded model takes and returns, plus the free-form metadata its author stored in it (for
+ * example {@code labels}).
  */
-public record ModelSignature(List<TensorSpec> inputs, List<TensorSpec> outputs, Map<String, String> metadata) {
+public record ModelSignature(
+    List<TensorSpec> inputs, List<TensorSpec> outputs, Map<String, String> metadata) {
   public ModelSignature {
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);

@@ -7,7 +7,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,32 +28,43 @@ final class OrtModel implements Model {
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
-  private OrtModel(OrtEnvironment env, OrtSession session, ExecutionProvider provider, String source) throws OrtException {
+  private OrtModel(
+      OrtEnvironment env, OrtSession session, ExecutionProvider provider, String source)
+      throws OrtException {
     this.env = env;
     this.session = session;
     this.provider = provider;
     this.source = source;
-    this.signature = new ModelSignature(specs(session.getInputInfo()), specs(session.getOutputInfo()),
-        session.getMetadata().getCustomMetadata());
+    this.signature =
+        new ModelSignature(
+            specs(session.getInputInfo()),
+            specs(session.getOutputInfo()),
+            session.getMetadata().getCustomMetadata());
   }
 
   static Model open(Path file, ModelOptions options) {
     if (!Files.exists(file)) {
-      throw new InferenceException(InferenceException.Code.MODEL_NOT_FOUND,
+      throw new InferenceException(
+          InferenceException.Code.MODEL_NOT_FOUND,
           "model file " + file + " does not exist; check the path");
     }
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      throw new InferenceException(InferenceException.Code.MODEL_NOT_FOUND,
+      throw new InferenceException(
+          InferenceException.Code.MODEL_NOT_FOUND,
           "model file " + file + " is not a readable file; pass the .onnx file itself");
     }
-    return create(file.toString(), options, (env, opts) -> env.createSession(file.toString(), opts));
+    return create(
+        file.toString(), options, (env, opts) -> env.createSession(file.toString(), opts));
   }
 
   static Model load(byte[] bytes, ModelOptions options) {
     if (bytes.length == 0) {
-      throw new InferenceException(InferenceException.Code.INVALID_MODEL, "model bytes are empty; pass a serialized ONNX model");
+      throw new InferenceException(
+          InferenceException.Code.INVALID_MODEL,
+          "model bytes are empty; pass a serialized ONNX model");
     }
-    return create("<" + bytes.length + " bytes>", options, (env, opts) -> env.createSession(bytes, opts));
+    return create(
+        "<" + bytes.length + " bytes>", options, (env, opts) -> env.createSession(bytes, opts));
   }
 
   private interface SessionFactory {
@@ -66,12 +76,13 @@ final class OrtModel implements Model {
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
       opts.setIntraOpNumThreads(options.intraOpThreads());
       opts.setInterOpNumThreads(options.interOpThreads());
-      opts.setOptimizationLevel(switch (options.optimization()) {
-        case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-        case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-        case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-        case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
-      });
+      opts.setOptimizationLevel(
+          switch (options.optimization()) {
+            case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+            case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+            case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+            case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+          });
       ExecutionProvider active = ProviderSelection.apply(opts, options);
       OrtSession session;
       try {
@@ -86,15 +97,21 @@ final class OrtModel implements Model {
         throw e instanceof InferenceException ie ? ie : invalidModel(source, e);
       }
     } catch (OrtException e) {
-      throw new InferenceException(InferenceException.Code.RUNTIME_FAILURE,
-          "could not configure ONNX Runtime for " + source + ": " + firstLine(e.getMessage()), e);
+      throw new InferenceException(
+          InferenceException.Code.RUNTIME_FAILURE,
+          "could not configure ONNX Runtime for " + source + ": " + firstLine(e.getMessage()),
+          e);
     }
   }
 
   private static InferenceException invalidModel(String source, Exception e) {
-    return new InferenceException(InferenceException.Code.INVALID_MODEL,
-        source + " is not a model ONNX Runtime can load (" + firstLine(e.getMessage())
-            + "); check that it is a complete .onnx export with an opset ONNX Runtime supports", e);
+    return new InferenceException(
+        InferenceException.Code.INVALID_MODEL,
+        source
+            + " is not a model ONNX Runtime can load ("
+            + firstLine(e.getMessage())
+            + "); check that it is a complete .onnx export with an opset ONNX Runtime supports",
+        e);
   }
 
   static OrtEnvironment environment() {
@@ -122,14 +139,18 @@ final class OrtModel implements Model {
     lock.lock();
     try {
       if (closed) {
-        throw new InferenceException(InferenceException.Code.CLOSED, "model " + source + " was run after close()");
+        throw new InferenceException(
+            InferenceException.Code.CLOSED, "model " + source + " was run after close()");
       }
       Map<String, OnnxTensor> feed = feed(inputs);
-      OrtSession.Result result = outputNames.isEmpty() ? session.run(feed) : session.run(feed, checkOutputs(outputNames));
+      OrtSession.Result result =
+          outputNames.isEmpty() ? session.run(feed) : session.run(feed, checkOutputs(outputNames));
       return new Outputs(result);
     } catch (OrtException e) {
-      throw new InferenceException(InferenceException.Code.RUNTIME_FAILURE,
-          "ONNX Runtime failed to run " + source + ": " + firstLine(e.getMessage()), e);
+      throw new InferenceException(
+          InferenceException.Code.RUNTIME_FAILURE,
+          "ONNX Runtime failed to run " + source + ": " + firstLine(e.getMessage()),
+          e);
     } finally {
       lock.unlock();
     }
@@ -148,9 +169,18 @@ final class OrtModel implements Model {
       }
       String mismatch = spec.mismatch(tensor.type(), tensor.shape());
       if (!mismatch.isEmpty()) {
-        throw new InferenceException(InferenceException.Code.INVALID_INPUT, "input '" + spec.name() + "' got "
-            + tensor.describe() + " but the model expects " + spec.type() + dims(spec) + ": " + mismatch
-            + "; reshape or convert the input to match");
+        throw new InferenceException(
+            InferenceException.Code.INVALID_INPUT,
+            "input '"
+                + spec.name()
+                + "' got "
+                + tensor.describe()
+                + " but the model expects "
+                + spec.type()
+                + dims(spec)
+                + ": "
+                + mismatch
+                + "; reshape or convert the input to match");
       }
       feed.put(spec.name(), tensor.onnx(env));
     }
@@ -160,17 +190,25 @@ final class OrtModel implements Model {
   private Set<String> checkOutputs(Set<String> requested) {
     for (String name : requested) {
       if (signature.output(name).isEmpty()) {
-        throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT, "no output named '" + name
-            + "'; the outputs are " + signature.outputs().stream().map(TensorSpec::name).toList());
+        throw new InferenceException(
+            InferenceException.Code.INVALID_ARGUMENT,
+            "no output named '"
+                + name
+                + "'; the outputs are "
+                + signature.outputs().stream().map(TensorSpec::name).toList());
       }
     }
     return requested;
   }
 
   private InferenceException wrongInputNames(Map<String, Tensor> inputs) {
-    return new InferenceException(InferenceException.Code.INVALID_INPUT, "the model takes inputs "
-        + signature.inputs().stream().map(s -> s.name() + " " + s.type() + dims(s)).toList()
-        + " but got " + inputs.keySet() + "; pass exactly one tensor per input name");
+    return new InferenceException(
+        InferenceException.Code.INVALID_INPUT,
+        "the model takes inputs "
+            + signature.inputs().stream().map(s -> s.name() + " " + s.type() + dims(s)).toList()
+            + " but got "
+            + inputs.keySet()
+            + "; pass exactly one tensor per input name");
   }
 
   private static String dims(TensorSpec spec) {
@@ -200,8 +238,13 @@ final class OrtModel implements Model {
     List<TensorSpec> specs = new ArrayList<>(infos.size());
     for (NodeInfo node : infos.values()) {
       if (!(node.getInfo() instanceof TensorInfo info)) {
-        throw new InferenceException(InferenceException.Code.UNSUPPORTED, "model input/output '" + node.getName()
-            + "' is a " + node.getInfo() + ", not a tensor; only tensor inputs and outputs are supported");
+        throw new InferenceException(
+            InferenceException.Code.UNSUPPORTED,
+            "model input/output '"
+                + node.getName()
+                + "' is a "
+                + node.getInfo()
+                + ", not a tensor; only tensor inputs and outputs are supported");
       }
       long[] shape = info.getShape();
       String[] names = info.getDimensionNames();
@@ -218,7 +261,8 @@ final class OrtModel implements Model {
     try {
       session.close();
     } catch (OrtException e) {
-      LOG.log(System.Logger.Level.WARNING, "closing an ONNX Runtime session failed: " + e.getMessage());
+      LOG.log(
+          System.Logger.Level.WARNING, "closing an ONNX Runtime session failed: " + e.getMessage());
     }
   }
 

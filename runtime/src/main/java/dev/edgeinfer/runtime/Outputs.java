@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The outputs of one run, in the model's output order. Holds native memory until closed; a
- * {@link Tensor} taken from it is a copy that stays valid after close. Not thread-safe.
+ * The outputs of one run, in the model's output order. Holds native memory until closed; a {@link
+ * Tensor} taken from it is a copy that stays valid after close. Not thread-safe.
  */
 public final class Outputs implements AutoCloseable {
   private final OrtSession.Result result;
@@ -39,8 +39,14 @@ public final class Outputs implements AutoCloseable {
   public Tensor get(int index) {
     checkOpen();
     if (index < 0 || index >= names.size()) {
-      throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT,
-          "output index " + index + " is out of range; the model has " + names.size() + " outputs " + names);
+      throw new InferenceException(
+          InferenceException.Code.INVALID_ARGUMENT,
+          "output index "
+              + index
+              + " is out of range; the model has "
+              + names.size()
+              + " outputs "
+              + names);
     }
     return copy(result.get(index), names.get(index));
   }
@@ -48,27 +54,41 @@ public final class Outputs implements AutoCloseable {
   /** The output named {@code name}, copied into a tensor that outlives this object. */
   public Tensor get(String name) {
     checkOpen();
-    OnnxValue value = result.get(name).orElseThrow(() -> new InferenceException(
-        InferenceException.Code.INVALID_ARGUMENT, "no output named '" + name + "'; the outputs are " + names));
+    OnnxValue value =
+        result
+            .get(name)
+            .orElseThrow(
+                () ->
+                    new InferenceException(
+                        InferenceException.Code.INVALID_ARGUMENT,
+                        "no output named '" + name + "'; the outputs are " + names));
     return copy(value, name);
   }
 
   private static Tensor copy(OnnxValue value, String name) {
     if (!(value instanceof OnnxTensor tensor)) {
-      throw new InferenceException(InferenceException.Code.UNSUPPORTED,
-          "output '" + name + "' is a " + value.getType() + ", not a tensor; only tensor outputs are supported");
+      throw new InferenceException(
+          InferenceException.Code.UNSUPPORTED,
+          "output '"
+              + name
+              + "' is a "
+              + value.getType()
+              + ", not a tensor; only tensor outputs are supported");
     }
     try {
       return Tensor.copyOf(tensor);
     } catch (OrtException e) {
-      throw new InferenceException(InferenceException.Code.RUNTIME_FAILURE,
-          "could not read output '" + name + "': " + e.getMessage(), e);
+      throw new InferenceException(
+          InferenceException.Code.RUNTIME_FAILURE,
+          "could not read output '" + name + "': " + e.getMessage(),
+          e);
     }
   }
 
   private void checkOpen() {
     if (closed) {
-      throw new InferenceException(InferenceException.Code.CLOSED, "outputs were read after close()");
+      throw new InferenceException(
+          InferenceException.Code.CLOSED, "outputs were read after close()");
     }
   }
 

@@ -4,12 +4,14 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.util.Map;
 
-/** Adds the requested execution providers to a session's options, falling back to CPU with a logged warning. */
+/**
+ * Adds the requested execution providers to a session's options, falling back to CPU with a logged
+ * warning.
+ */
 final class ProviderSelection {
   private static final System.Logger LOG = System.getLogger(ProviderSelection.class.getName());
 
-  private ProviderSelection() {
-  }
+  private ProviderSelection() {}
 
   /** Returns the provider that will run the model. */
   static ExecutionProvider apply(OrtSession.SessionOptions opts, ModelOptions options) {
@@ -19,18 +21,30 @@ final class ProviderSelection {
       }
       String problem;
       if (!provider.isAvailable()) {
-        problem = "execution provider '" + provider + "' is not in this ONNX Runtime build (available: "
-            + ExecutionProvider.available() + ")" + hint(provider);
+        problem =
+            "execution provider '"
+                + provider
+                + "' is not in this ONNX Runtime build (available: "
+                + ExecutionProvider.available()
+                + ")"
+                + hint(provider);
       } else {
         try {
           add(opts, provider);
           return provider;
         } catch (OrtException | RuntimeException e) {
-          problem = "execution provider '" + provider + "' failed to start (" + OrtModel.firstLine(e.getMessage()) + ")";
+          problem =
+              "execution provider '"
+                  + provider
+                  + "' failed to start ("
+                  + OrtModel.firstLine(e.getMessage())
+                  + ")";
         }
       }
       if (options.requireProvider()) {
-        throw new InferenceException(InferenceException.Code.UNSUPPORTED, problem + "; drop the requirement to fall back to cpu");
+        throw new InferenceException(
+            InferenceException.Code.UNSUPPORTED,
+            problem + "; drop the requirement to fall back to cpu");
       }
       LOG.log(System.Logger.Level.WARNING, problem + "; falling back");
     }
@@ -44,7 +58,8 @@ final class ProviderSelection {
     };
   }
 
-  private static void add(OrtSession.SessionOptions opts, ExecutionProvider provider) throws OrtException {
+  private static void add(OrtSession.SessionOptions opts, ExecutionProvider provider)
+      throws OrtException {
     switch (provider) {
       case CUDA -> opts.addCUDA(0);
       case TENSORRT -> {
@@ -61,8 +76,12 @@ final class ProviderSelection {
       case DIRECTML -> opts.addDirectML(0);
       case ACL -> opts.addACL(true);
       case WEBGPU -> opts.addWebGPU(Map.of());
-      default -> throw new InferenceException(InferenceException.Code.UNSUPPORTED,
-          "execution provider '" + provider + "' cannot be configured from EdgeInfer yet; use cpu");
+      default ->
+          throw new InferenceException(
+              InferenceException.Code.UNSUPPORTED,
+              "execution provider '"
+                  + provider
+                  + "' cannot be configured from EdgeInfer yet; use cpu");
     }
   }
 }

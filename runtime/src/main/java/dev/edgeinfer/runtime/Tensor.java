@@ -38,10 +38,14 @@ public final class Tensor implements AutoCloseable {
       Arrays.fill(values, "");
       return new Tensor(type, shape.clone(), null, values);
     }
-    return new Tensor(type, shape.clone(), allocate(Math.multiplyExact(count, type.byteSize())), null);
+    return new Tensor(
+        type, shape.clone(), allocate(Math.multiplyExact(count, type.byteSize())), null);
   }
 
-  /** A float tensor of {@code type} float32, float16, bfloat16 or float64, converted from {@code values}. */
+  /**
+   * A float tensor of {@code type} float32, float16, bfloat16 or float64, converted from {@code
+   * values}.
+   */
   public static Tensor ofFloats(ElementType type, float[] values, long... shape) {
     Tensor t = zeros(type, checkCount(values.length, shape));
     t.setFloats(0, values);
@@ -70,7 +74,8 @@ public final class Tensor implements AutoCloseable {
   /** An int8, uint8 or bool tensor from raw bytes (bool: 0 is false, anything else true). */
   public static Tensor ofBytes(ElementType type, byte[] values, long... shape) {
     if (type.byteSize() != 1) {
-      throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT,
+      throw new InferenceException(
+          InferenceException.Code.INVALID_ARGUMENT,
           "ofBytes takes int8, uint8 or bool, not " + type);
     }
     Tensor t = zeros(type, checkCount(values.length, shape));
@@ -102,16 +107,26 @@ public final class Tensor implements AutoCloseable {
    */
   public static Tensor wrap(ElementType type, ByteBuffer direct, long... shape) {
     if (type == ElementType.STRING) {
-      throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT, "string tensors cannot wrap a buffer; use ofStrings");
+      throw new InferenceException(
+          InferenceException.Code.INVALID_ARGUMENT,
+          "string tensors cannot wrap a buffer; use ofStrings");
     }
     if (!direct.isDirect() || direct.order() != ByteOrder.nativeOrder()) {
-      throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT,
+      throw new InferenceException(
+          InferenceException.Code.INVALID_ARGUMENT,
           "wrap needs a direct buffer in native byte order; allocate it with ByteBuffer.allocateDirect(n).order(ByteOrder.nativeOrder())");
     }
     long bytes = elementCount(shape) * type.byteSize();
     if (direct.remaining() != bytes) {
-      throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT,
-          "buffer holds " + direct.remaining() + " bytes but " + type + Arrays.toString(shape) + " needs " + bytes);
+      throw new InferenceException(
+          InferenceException.Code.INVALID_ARGUMENT,
+          "buffer holds "
+              + direct.remaining()
+              + " bytes but "
+              + type
+              + Arrays.toString(shape)
+              + " needs "
+              + bytes);
     }
     return new Tensor(type, shape.clone(), direct.slice().order(ByteOrder.nativeOrder()), null);
   }
@@ -122,16 +137,24 @@ public final class Tensor implements AutoCloseable {
    */
   public static Tensor concat(List<Tensor> parts) {
     if (parts.isEmpty()) {
-      throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT, "cannot concatenate an empty list of tensors");
+      throw new InferenceException(
+          InferenceException.Code.INVALID_ARGUMENT, "cannot concatenate an empty list of tensors");
     }
     Tensor first = parts.getFirst();
     long rows = 0;
     for (Tensor part : parts) {
       part.checkOpen();
-      if (part.type != first.type || part.shape.length == 0 || part.shape.length != first.shape.length
+      if (part.type != first.type
+          || part.shape.length == 0
+          || part.shape.length != first.shape.length
           || !Arrays.equals(part.shape, 1, part.shape.length, first.shape, 1, first.shape.length)) {
-        throw new InferenceException(InferenceException.Code.INVALID_INPUT, "cannot batch " + part.describe()
-            + " with " + first.describe() + ": all samples need the same type and trailing shape");
+        throw new InferenceException(
+            InferenceException.Code.INVALID_INPUT,
+            "cannot batch "
+                + part.describe()
+                + " with "
+                + first.describe()
+                + ": all samples need the same type and trailing shape");
       }
       rows += part.shape[0];
     }
@@ -154,19 +177,25 @@ public final class Tensor implements AutoCloseable {
   public Tensor rows(long from, long to) {
     checkOpen();
     if (shape.length == 0 || from < 0 || to > shape[0] || from >= to) {
-      throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT,
+      throw new InferenceException(
+          InferenceException.Code.INVALID_ARGUMENT,
           "rows [" + from + ", " + to + ") are outside " + describe());
     }
     long[] sub = shape.clone();
     sub[0] = to - from;
     long rowElements = shape[0] == 0 ? 0 : elementCount() / shape[0];
     if (type == ElementType.STRING) {
-      return new Tensor(type, sub, null,
-          Arrays.copyOfRange(strings, Math.toIntExact(from * rowElements), Math.toIntExact(to * rowElements)));
+      return new Tensor(
+          type,
+          sub,
+          null,
+          Arrays.copyOfRange(
+              strings, Math.toIntExact(from * rowElements), Math.toIntExact(to * rowElements)));
     }
     Tensor out = zeros(type, sub);
     int rowBytes = Math.toIntExact(rowElements * type.byteSize());
-    out.data.put(0, data, Math.toIntExact(from * rowBytes), Math.toIntExact((to - from) * rowBytes));
+    out.data.put(
+        0, data, Math.toIntExact(from * rowBytes), Math.toIntExact((to - from) * rowBytes));
     return out;
   }
 
@@ -184,18 +213,23 @@ public final class Tensor implements AutoCloseable {
   }
 
   /**
-   * The tensor's bytes, read-write, shared with ONNX Runtime: writes are seen by the next run.
-   * Not available for string tensors.
+   * The tensor's bytes, read-write, shared with ONNX Runtime: writes are seen by the next run. Not
+   * available for string tensors.
    */
   public ByteBuffer buffer() {
     checkOpen();
     if (data == null) {
-      throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT, "string tensors have no byte buffer; use toStrings()");
+      throw new InferenceException(
+          InferenceException.Code.INVALID_ARGUMENT,
+          "string tensors have no byte buffer; use toStrings()");
     }
     return data.duplicate().order(ByteOrder.nativeOrder());
   }
 
-  /** Writes {@code values} into a float-typed tensor starting at element {@code offset}, converting as needed. */
+  /**
+   * Writes {@code values} into a float-typed tensor starting at element {@code offset}, converting
+   * as needed.
+   */
   public void setFloats(int offset, float[] values) {
     checkOpen();
     switch (type) {
@@ -215,8 +249,12 @@ public final class Tensor implements AutoCloseable {
           data.putShort((offset + i) * 2, toBfloat16(values[i]));
         }
       }
-      default -> throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT,
-          "cannot write floats into a " + type + " tensor; quantize them first or use a float model input");
+      default ->
+          throw new InferenceException(
+              InferenceException.Code.INVALID_ARGUMENT,
+              "cannot write floats into a "
+                  + type
+                  + " tensor; quantize them first or use a float model input");
     }
   }
 
@@ -227,16 +265,35 @@ public final class Tensor implements AutoCloseable {
     float[] out = new float[n];
     switch (type) {
       case FLOAT32 -> data.asFloatBuffer().get(0, out);
-      case FLOAT64 -> { for (int i = 0; i < n; i++) out[i] = (float) data.getDouble(i * 8); }
-      case FLOAT16 -> { for (int i = 0; i < n; i++) out[i] = Float.float16ToFloat(data.getShort(i * 2)); }
-      case BFLOAT16 -> { for (int i = 0; i < n; i++) out[i] = Float.intBitsToFloat((data.getShort(i * 2) & 0xffff) << 16); }
-      case INT8, BOOL -> { for (int i = 0; i < n; i++) out[i] = data.get(i); }
-      case UINT8 -> { for (int i = 0; i < n; i++) out[i] = data.get(i) & 0xff; }
-      case INT16 -> { for (int i = 0; i < n; i++) out[i] = data.getShort(i * 2); }
-      case INT32 -> { for (int i = 0; i < n; i++) out[i] = data.getInt(i * 4); }
-      case INT64 -> { for (int i = 0; i < n; i++) out[i] = data.getLong(i * 8); }
-      default -> throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT,
-          "cannot read a " + type + " tensor as floats; use toStrings()");
+      case FLOAT64 -> {
+        for (int i = 0; i < n; i++) out[i] = (float) data.getDouble(i * 8);
+      }
+      case FLOAT16 -> {
+        for (int i = 0; i < n; i++) out[i] = Float.float16ToFloat(data.getShort(i * 2));
+      }
+      case BFLOAT16 -> {
+        for (int i = 0; i < n; i++)
+          out[i] = Float.intBitsToFloat((data.getShort(i * 2) & 0xffff) << 16);
+      }
+      case INT8, BOOL -> {
+        for (int i = 0; i < n; i++) out[i] = data.get(i);
+      }
+      case UINT8 -> {
+        for (int i = 0; i < n; i++) out[i] = data.get(i) & 0xff;
+      }
+      case INT16 -> {
+        for (int i = 0; i < n; i++) out[i] = data.getShort(i * 2);
+      }
+      case INT32 -> {
+        for (int i = 0; i < n; i++) out[i] = data.getInt(i * 4);
+      }
+      case INT64 -> {
+        for (int i = 0; i < n; i++) out[i] = data.getLong(i * 8);
+      }
+      default ->
+          throw new InferenceException(
+              InferenceException.Code.INVALID_ARGUMENT,
+              "cannot read a " + type + " tensor as floats; use toStrings()");
     }
     return out;
   }
@@ -261,7 +318,8 @@ public final class Tensor implements AutoCloseable {
   public String[] toStrings() {
     checkOpen();
     if (strings == null) {
-      throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT, "a " + type + " tensor holds no strings");
+      throw new InferenceException(
+          InferenceException.Code.INVALID_ARGUMENT, "a " + type + " tensor holds no strings");
     }
     return strings.clone();
   }
@@ -289,13 +347,16 @@ public final class Tensor implements AutoCloseable {
     }
   }
 
-  /** The ONNX Runtime view of this tensor, created on first use and reused while the tensor is open. */
+  /**
+   * The ONNX Runtime view of this tensor, created on first use and reused while the tensor is open.
+   */
   OnnxTensor onnx(OrtEnvironment env) throws OrtException {
     checkOpen();
     if (native_ == null) {
-      native_ = strings != null
-          ? OnnxTensor.createTensor(env, strings, shape)
-          : OnnxTensor.createTensor(env, data, shape, type.javaType);
+      native_ =
+          strings != null
+              ? OnnxTensor.createTensor(env, strings, shape)
+              : OnnxTensor.createTensor(env, data, shape, type.javaType);
     }
     return native_;
   }
@@ -305,7 +366,11 @@ public final class Tensor implements AutoCloseable {
     ElementType type = ElementType.of(value.getInfo().onnxType);
     long[] shape = value.getInfo().getShape();
     if (type == ElementType.STRING) {
-      return new Tensor(type, shape, null, flattenStrings(value.getValue(), Math.toIntExact(elementCount(shape))));
+      return new Tensor(
+          type,
+          shape,
+          null,
+          flattenStrings(value.getValue(), Math.toIntExact(elementCount(shape))));
     }
     ByteBuffer source = value.getByteBuffer().order(ByteOrder.nativeOrder());
     ByteBuffer copy = allocate(source.remaining());
@@ -332,7 +397,8 @@ public final class Tensor implements AutoCloseable {
 
   private void checkOpen() {
     if (closed) {
-      throw new InferenceException(InferenceException.Code.CLOSED, "tensor " + describe() + " was used after close()");
+      throw new InferenceException(
+          InferenceException.Code.CLOSED, "tensor " + describe() + " was used after close()");
     }
   }
 
@@ -344,8 +410,11 @@ public final class Tensor implements AutoCloseable {
     long count = 1;
     for (long d : shape) {
       if (d < 0) {
-        throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT,
-            "shape " + Arrays.toString(shape) + " has a negative dimension; every dimension must be concrete");
+        throw new InferenceException(
+            InferenceException.Code.INVALID_ARGUMENT,
+            "shape "
+                + Arrays.toString(shape)
+                + " has a negative dimension; every dimension must be concrete");
       }
       count = Math.multiplyExact(count, d);
     }
@@ -355,8 +424,14 @@ public final class Tensor implements AutoCloseable {
   private static long[] checkCount(int length, long[] shape) {
     long expected = elementCount(shape);
     if (expected != length) {
-      throw new InferenceException(InferenceException.Code.INVALID_ARGUMENT,
-          length + " values do not fill shape " + Arrays.toString(shape) + " (" + expected + " elements)");
+      throw new InferenceException(
+          InferenceException.Code.INVALID_ARGUMENT,
+          length
+              + " values do not fill shape "
+              + Arrays.toString(shape)
+              + " ("
+              + expected
+              + " elements)");
     }
     return shape;
   }

@@ -36,21 +36,29 @@ public record TensorSpec(String name, ElementType type, List<Dimension> shape) {
   public long[] concreteShape(long batch, Map<String, Long> symbols, long fallback) {
     long[] dims = new long[shape.size()];
     for (int i = 0; i < dims.length; i++) {
-      dims[i] = switch (shape.get(i)) {
-        case Dimension.Fixed f -> f.size();
-        case Dimension.Symbolic s -> symbols.getOrDefault(s.name(), i == 0 ? batch : fallback);
-      };
+      dims[i] =
+          switch (shape.get(i)) {
+            case Dimension.Fixed f -> f.size();
+            case Dimension.Symbolic s -> symbols.getOrDefault(s.name(), i == 0 ? batch : fallback);
+          };
     }
     return dims;
   }
 
-  /** Explains why {@code actual} does not fit this spec, or returns an empty string when it does. */
+  /**
+   * Explains why {@code actual} does not fit this spec, or returns an empty string when it does.
+   */
   String mismatch(ElementType actualType, long[] actual) {
     if (actualType != type) {
       return "element type is " + actualType + ", the model needs " + type;
     }
     if (actual.length != shape.size()) {
-      return "rank is " + actual.length + " " + Arrays.toString(actual) + ", the model needs rank " + shape.size();
+      return "rank is "
+          + actual.length
+          + " "
+          + Arrays.toString(actual)
+          + ", the model needs rank "
+          + shape.size();
     }
     for (int i = 0; i < actual.length; i++) {
       if (shape.get(i) instanceof Dimension.Fixed f && f.size() != actual[i]) {
@@ -63,6 +71,9 @@ public record TensorSpec(String name, ElementType type, List<Dimension> shape) {
   /** Renders as {@code float32[batch,1,8,8]}. */
   @Override
   public String toString() {
-    return name + ": " + type + shape.stream().map(Object::toString).collect(Collectors.joining(",", "[", "]"));
+    return name
+        + ": "
+        + type
+        + shape.stream().map(Object::toString).collect(Collectors.joining(",", "[", "]"));
   }
 }

@@ -5,8 +5,8 @@ import dev.edgeinfer.pipeline.RunSummary;
 import dev.edgeinfer.pipeline.SampleResult;
 
 /**
- * Where results go: the console, a file, later a broker. Called from the pipeline's thread only.
- * A sink that fails throws {@code PipelineException} with code {@code SINK_FAILED}.
+ * Where results go: the console, a file, later a broker. Called from the pipeline's thread only. A
+ * sink that fails throws {@code PipelineException} with code {@code SINK_FAILED}.
  */
 public interface Sink extends AutoCloseable {
 
@@ -14,14 +14,11 @@ public interface Sink extends AutoCloseable {
   void accept(SampleResult result);
 
   /** Live figures, at most a few times per second. */
-  default void status(RunStatus status) {
-  }
+  default void status(RunStatus status) {}
 
   /** The final figures, once, after the last result. */
-  default void finish(RunSummary summary) {
-  }
+  default void finish(RunSummary summary) {}
 
   @Override
-  default void close() {
-  }
+  default void close() {}
 }

@@ -21,6 +21,5 @@ public interface Source extends AutoCloseable {
   OptionalLong size();
 
   @Override
-  default void close() {
-  }
+  default void close() {}
 }
