@@ -5,7 +5,6 @@ import static dev.edgeinfer.onnx.proto.TensorProto.DataType.INT64;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.edgeinfer.onnx.ModelSummary.ValueSummary;
 import dev.edgeinfer.onnx.proto.AttributeProto;
@@ -295,7 +294,6 @@ class ModelSummaryTest {
 
   @Test
   void theDigitsModelCostsItsTwoConvolutionsAndTwoGemms() throws Exception {
-    assumeTrue(Files.exists(OnnxModelTest.DIGITS), "models/digits/digits.onnx is not there yet");
 
     ModelSummary summary = ModelSummary.of(OnnxModel.read(OnnxModelTest.DIGITS));
 

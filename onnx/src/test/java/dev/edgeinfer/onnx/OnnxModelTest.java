@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
@@ -91,7 +90,6 @@ class OnnxModelTest {
 
   @Test
   void theDigitsModelExportedByPytorchRoundTripsToTheSameBytes() throws IOException {
-    assumeTrue(Files.exists(DIGITS), "models/digits/digits.onnx is not there yet");
     byte[] file = Files.readAllBytes(DIGITS);
 
     OnnxModel model = OnnxModel.read(DIGITS);
@@ -200,7 +198,6 @@ class OnnxModelTest {
 
   @Test
   void theDigitsModelCutShortIsTruncated() throws IOException {
-    assumeTrue(Files.exists(DIGITS), "models/digits/digits.onnx is not there yet");
     byte[] file = Files.readAllBytes(DIGITS);
 
     OnnxFormatException e =
