@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
       RunCommand.class,
       InspectCommand.class,
       BenchCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class EdgeInfer {

@@ -4,6 +4,7 @@ import dev.edgeinfer.bench.BenchException;
 import dev.edgeinfer.onnx.OnnxFormatException;
 import dev.edgeinfer.pipeline.PipelineException;
 import dev.edgeinfer.runtime.InferenceException;
+import dev.edgeinfer.server.ServerException;
 import java.io.PrintWriter;
 
 /**
@@ -20,11 +21,19 @@ final class Failures {
           case PipelineException e -> e.code().exitCode();
           case OnnxFormatException e -> 2;
           case BenchException e -> e.exitCode();
+          case ServerException e ->
+              switch (e.code()) {
+                case BAD_REQUEST, NOT_FOUND -> 2;
+                default -> 1;
+              };
           case UsageException e -> 2;
           default -> 1;
         };
     boolean known =
-        code == 2 || failure instanceof InferenceException || failure instanceof PipelineException;
+        code == 2
+            || failure instanceof InferenceException
+            || failure instanceof PipelineException
+            || failure instanceof ServerException;
     String message =
         known
             ? failure.getMessage()

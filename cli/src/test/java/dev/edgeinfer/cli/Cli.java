@@ -27,6 +27,10 @@ final class Cli {
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC",
+                // ONNX Runtime's native load crashes (SIGSEGV) on a 1 MiB main-thread stack once
+                // the
+                // class path grows (seen with the server's Netty and gRPC jars); -jar runs are fine
+                "-Xss2m",
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp",
                 System.getProperty("java.class.path"),

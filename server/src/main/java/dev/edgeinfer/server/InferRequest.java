@@ -12,8 +12,12 @@ import java.util.Optional;
  * @param inputs the input tensors
  * @param outputs the outputs asked for (empty = all), each as JSON or binary
  */
-public record InferRequest(String model, Optional<String> version, Optional<String> id, List<InferTensor> inputs,
-                           List<RequestedOutput> outputs) {
+public record InferRequest(
+    String model,
+    Optional<String> version,
+    Optional<String> id,
+    List<InferTensor> inputs,
+    List<RequestedOutput> outputs) {
   public InferRequest {
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
@@ -25,6 +29,5 @@ public record InferRequest(String model, Optional<String> version, Optional<Stri
    * @param name the output name
    * @param binary whether it wants the binary tensor extension for it
    */
-  public record RequestedOutput(String name, boolean binary) {
-  }
+  public record RequestedOutput(String name, boolean binary) {}
 }

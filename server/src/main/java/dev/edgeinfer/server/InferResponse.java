@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param id the request's id, when it had one
  * @param outputs the output tensors
  */
-public record InferResponse(String model, String version, Optional<String> id, List<InferTensor> outputs) {
+public record InferResponse(
+    String model, String version, Optional<String> id, List<InferTensor> outputs) {
   public InferResponse {
     outputs = List.copyOf(outputs);
   }

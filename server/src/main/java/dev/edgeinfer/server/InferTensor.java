@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * A tensor as the protocol carries it: name, datatype, shape and its elements in the binary
- * tensor layout (row-major, little-endian; BYTES elements as 4-byte length + bytes). Both the
- * JSON and the binary extension, REST and gRPC, decode into and encode from this form.
+ * A tensor as the protocol carries it: name, datatype, shape and its elements in the binary tensor
+ * layout (row-major, little-endian; BYTES elements as 4-byte length + bytes). Both the JSON and the
+ * binary extension, REST and gRPC, decode into and encode from this form.
  *
  * @param name the input or output name
  * @param datatype the protocol datatype
@@ -15,7 +15,8 @@ import java.util.Map;
  * @param data the elements, little-endian, position 0 to limit
  * @param parameters protocol parameters of this tensor (e.g. {@code binary_data})
  */
-public record InferTensor(String name, Datatype datatype, long[] shape, ByteBuffer data, Map<String, Object> parameters) {
+public record InferTensor(
+    String name, Datatype datatype, long[] shape, ByteBuffer data, Map<String, Object> parameters) {
   public InferTensor {
     if (name.isEmpty()) {
       throw new ServerException(ServerException.Code.BAD_REQUEST, "a tensor needs a name");
@@ -23,7 +24,8 @@ public record InferTensor(String name, Datatype datatype, long[] shape, ByteBuff
     shape = shape.clone();
     for (long d : shape) {
       if (d < 0) {
-        throw new ServerException(ServerException.Code.BAD_REQUEST,
+        throw new ServerException(
+            ServerException.Code.BAD_REQUEST,
             "tensor '" + name + "' has a negative dimension in shape " + Arrays.toString(shape));
       }
     }

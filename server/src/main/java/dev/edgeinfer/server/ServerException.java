@@ -51,4 +51,31 @@ public final class ServerException extends RuntimeException {
   public Code code() {
     return code;
   }
+
+  /**
+   * The server's view of any failure: itself, a runtime {@code InferenceException} mapped by its
+   * code (bad input 400, closed 503, runtime failure 500), or an unexpected one as a 500.
+   */
+  static ServerException from(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof java.util.concurrent.CompletionException
+            || cause instanceof java.util.concurrent.ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return switch (cause) {
+      case ServerException e -> e;
+      case dev.edgeinfer.runtime.InferenceException e ->
+          new ServerException(
+              switch (e.code()) {
+                case MODEL_NOT_FOUND -> Code.NOT_FOUND;
+                case CLOSED -> Code.UNAVAILABLE;
+                case RUNTIME_FAILURE -> Code.INTERNAL;
+                default -> Code.BAD_REQUEST;
+              },
+              e.getMessage(),
+              e);
+      default -> new ServerException(Code.INTERNAL, "internal error: " + cause, cause);
+    };
+  }
 }
