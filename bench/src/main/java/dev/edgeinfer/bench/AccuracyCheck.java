@@ -1,11 +1,10 @@
 package dev.edgeinfer.bench;
 
 import dev.edgeinfer.pipeline.NpyArray;
-import dev.edgeinfer.runtime.Model;
-import dev.edgeinfer.runtime.Outputs;
 import dev.edgeinfer.runtime.Tensor;
 import dev.edgeinfer.runtime.TensorSpec;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,13 +16,13 @@ final class AccuracyCheck {
 
   private AccuracyCheck() {}
 
-  static double run(Model model, NpyArray data, NpyArray labels) {
-    if (model.signature().inputs().size() != 1) {
+  static double run(SystemUnderTest system, NpyArray data, NpyArray labels) {
+    if (system.signature().inputs().size() != 1) {
       throw new BenchException(
           "accuracy mode feeds single-input models; this one takes "
-              + model.signature().inputs().stream().map(TensorSpec::name).toList());
+              + system.signature().inputs().stream().map(TensorSpec::name).toList());
     }
-    TensorSpec input = model.signature().inputs().getFirst();
+    TensorSpec input = system.signature().inputs().getFirst();
     long[] sampleShape = input.concreteShape(1, Map.of(), 1);
     long perSample = Arrays.stream(sampleShape).reduce(1, Math::multiplyExact);
     if (perSample != data.sampleSize()) {
@@ -61,20 +60,22 @@ final class AccuracyCheck {
       }
       long[] shape = sampleShape.clone();
       shape[0] = input.hasBatchAxis() ? rows : shape[0];
-      try (Tensor tensor = Tensor.ofFloats(input.type(), values, shape);
-          Outputs outputs = model.run(Map.of(input.name(), tensor))) {
-        float[] scores = outputs.get(0).toFloatArray();
-        int classes = scores.length / rows;
-        for (int r = 0; r < rows; r++) {
-          int best = 0;
-          for (int c = 1; c < classes; c++) {
-            if (scores[r * classes + c] > scores[r * classes + best]) {
-              best = c;
-            }
+      float[] scores;
+      try (Tensor tensor = Tensor.ofFloats(input.type(), values, shape)) {
+        List<Tensor> outputs = system.predict(Map.of(input.name(), tensor));
+        scores = outputs.getFirst().toFloatArray();
+        outputs.forEach(Tensor::close);
+      }
+      int classes = scores.length / rows;
+      for (int r = 0; r < rows; r++) {
+        int best = 0;
+        for (int c = 1; c < classes; c++) {
+          if (scores[r * classes + c] > scores[r * classes + best]) {
+            best = c;
           }
-          if (best == (long) labels.element(first + r)) {
-            correct++;
-          }
+        }
+        if (best == (long) labels.element(first + r)) {
+          correct++;
         }
       }
     }

@@ -5,8 +5,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
-import dev.edgeinfer.runtime.Model;
 import dev.edgeinfer.runtime.ModelOptions;
+import dev.edgeinfer.runtime.ModelSignature;
 import dev.edgeinfer.runtime.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -26,12 +26,12 @@ final class BareOrtTarget implements InferenceTarget {
   BareOrtTarget(
       Path modelFile,
       ModelOptions options,
-      Model reference,
+      ModelSignature signature,
       int batch,
       Map<String, long[]> shapes,
       long seed) {
     this.batch = batch;
-    this.values = SyntheticInputs.create(reference.signature(), batch, shapes, seed);
+    this.values = SyntheticInputs.create(signature, batch, shapes, seed);
     OrtEnvironment env =
         OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "edgeinfer");
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {

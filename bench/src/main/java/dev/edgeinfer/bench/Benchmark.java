@@ -7,16 +7,13 @@ import dev.edgeinfer.pipeline.LatencyHistogram;
 import dev.edgeinfer.pipeline.NpyArray;
 import dev.edgeinfer.pipeline.Ticker;
 import dev.edgeinfer.runtime.ElementType;
-import dev.edgeinfer.runtime.ExecutionProvider;
 import dev.edgeinfer.runtime.Model;
 import dev.edgeinfer.runtime.ModelOptions;
-import dev.edgeinfer.runtime.Outputs;
 import dev.edgeinfer.runtime.Tensor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
@@ -36,7 +33,7 @@ public final class Benchmark {
   private static final int PEAK_SEARCH_STEPS = 10;
   private static final long SEED = 42;
 
-  private final Model model;
+  private final SystemUnderTest system;
   private final Optional<Path> modelFile;
   private final ModelOptions options;
   private final BenchConfig config;
@@ -61,7 +58,27 @@ public final class Benchmark {
       Progress progress,
       Ticker ticker,
       Consumer<String> notes) {
-    this.model = model;
+    this(SystemUnderTest.of(model), modelName, modelFile, options, config, progress, ticker, notes);
+  }
+
+  /**
+   * @param system what to measure: an in-process model or a model behind a server
+   * @param modelName how reports name it
+   * @param modelFile the model file, when there is one here: for the bare baseline and the model
+   *     summary
+   * @param options the options it was loaded with, copied by the bare baseline
+   * @param notes one-line remarks for the user (meters that could not be read, ...)
+   */
+  public Benchmark(
+      SystemUnderTest system,
+      String modelName,
+      Optional<Path> modelFile,
+      ModelOptions options,
+      BenchConfig config,
+      Progress progress,
+      Ticker ticker,
+      Consumer<String> notes) {
+    this.system = system;
     this.modelName = modelName;
     this.modelFile = modelFile;
     this.options = options;
@@ -81,19 +98,25 @@ public final class Benchmark {
             ? OptionalDouble.empty()
             : OptionalDouble.of(
                 AccuracyCheck.run(
-                    model,
+                    system,
                     NpyArray.read(config.data().get()),
                     NpyArray.read(config.labels().get())));
-    boolean batched = model.signature().inputs().stream().allMatch(s -> s.hasBatchAxis());
+    boolean batched = system.signature().inputs().stream().allMatch(s -> s.hasBatchAxis());
     if (config.batch().isPresent() && config.batch().getAsInt() > 1 && !batched) {
       throw new BenchException(
           "--batch "
               + config.batch().getAsInt()
               + " needs a model whose inputs have a symbolic "
               + "first axis; this model's inputs are "
-              + model.signature().inputs());
+              + system.signature().inputs());
     }
-    try (EnergyMeter meter = EnergyMeter.detect(energyOptions(), notes)) {
+    if (!system.meteredHere()) {
+      notes.accept(
+          "energy is not reported for a model behind a server: the meters here cannot tell its work"
+              + " from the load generator's; bench the model file on the server's machine instead");
+    }
+    try (EnergyMeter meter =
+        EnergyMeter.detect(energyOptions(), system.meteredHere() ? notes : note -> {})) {
       Result result =
           config.scenario() == Scenario.SERVER ? server(meter) : closedLoop(meter, batched);
       progress.update("done", 1);
@@ -109,9 +132,11 @@ public final class Benchmark {
               .findFirst();
       double throughput = m.samplesPerSecond();
       Optional<EnergyFigures> energy =
-          Optional.of(
-              new EnergyFigures(
-                  meter.source(), meter.description(), result.joules(), result.energySamples()));
+          system.meteredHere()
+              ? Optional.of(
+                  new EnergyFigures(
+                      meter.source(), meter.description(), result.joules(), result.energySamples()))
+              : Optional.empty();
       Optional<Roofline> roofline =
           details.filter(d -> d.macs() > 0 && !config.dryRun()).map(d -> roofline(d, throughput));
       Optional<CloudComparison> cloud = config.network().map(n -> cloud(n, m));
@@ -119,7 +144,7 @@ public final class Benchmark {
           config.scenario(),
           modelName,
           details,
-          config.dryRun() ? "none (dry run)" : model.provider().toString(),
+          config.dryRun() ? "none (dry run)" : system.provider(),
           options.intraOpThreads(),
           m.batch(),
           m.queries(),
@@ -150,7 +175,9 @@ public final class Benchmark {
   private Result closedLoop(EnergyMeter meter, boolean batched) {
     IntFunction<InferenceTarget> ours = b -> target(b, batched);
     IntFunction<InferenceTarget> bare =
-        b -> new BareOrtTarget(modelFile.orElseThrow(), options, model, b, config.shapes(), SEED);
+        b ->
+            new BareOrtTarget(
+                modelFile.orElseThrow(), options, system.signature(), b, config.shapes(), SEED);
     boolean sweep =
         config.batch().isEmpty()
             && config.scenario() == Scenario.OFFLINE
@@ -209,9 +236,9 @@ public final class Benchmark {
       return new NoopTarget(samples);
     }
     if (samples > 1 && !batched) {
-      return new RepeatedTarget(new ModelTarget(model, 1, config.shapes(), SEED), samples);
+      return new RepeatedTarget(new QueryTarget(system, 1, config.shapes(), SEED), samples);
     }
-    return new ModelTarget(model, samples, config.shapes(), SEED);
+    return new QueryTarget(system, samples, config.shapes(), SEED);
   }
 
   private Result server(EnergyMeter meter) {
@@ -293,8 +320,9 @@ public final class Benchmark {
   }
 
   private EnergyMeter.Options energyOptions() {
-    boolean gpu = model.provider() != ExecutionProvider.CPU;
-    return EnergyMeter.Options.defaults().withWattsPerCore(config.wattsPerCore()).withGpu(gpu);
+    return EnergyMeter.Options.defaults()
+        .withWattsPerCore(config.wattsPerCore())
+        .withGpu(system.gpu());
   }
 
   private Roofline roofline(ModelSummary details, double samplesPerSecond) {
@@ -315,16 +343,13 @@ public final class Benchmark {
     int batch = Math.max(1, m.batch());
     long up = 0;
     long down = 0;
-    try (InferenceTarget probe = new ModelTarget(model, 1, config.shapes(), SEED)) {
-      Map<String, Tensor> inputs = ((ModelTarget) probe).inputs();
-      for (Tensor t : inputs.values()) {
+    try (QueryTarget probe = new QueryTarget(system, 1, config.shapes(), SEED)) {
+      for (Tensor t : probe.inputs().values()) {
         up += bytes(t);
       }
-      try (Outputs outputs = model.run(inputs)) {
-        for (int i = 0; i < outputs.size(); i++) {
-          try (Tensor t = outputs.get(i)) {
-            down += bytes(t);
-          }
+      for (Tensor t : system.predict(probe.inputs())) {
+        try (t) {
+          down += bytes(t);
         }
       }
     }

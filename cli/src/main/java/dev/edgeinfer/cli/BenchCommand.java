@@ -7,9 +7,15 @@ import dev.edgeinfer.bench.HtmlReport;
 import dev.edgeinfer.bench.NetworkModel;
 import dev.edgeinfer.bench.Progress;
 import dev.edgeinfer.bench.Scenario;
+import dev.edgeinfer.bench.SystemUnderTest;
 import dev.edgeinfer.pipeline.Ticker;
 import dev.edgeinfer.runtime.Model;
 import dev.edgeinfer.runtime.ModelOptions;
+import dev.edgeinfer.server.ClientOptions;
+import dev.edgeinfer.server.InferenceClient;
+import dev.edgeinfer.server.RestSettings;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +41,25 @@ import picocli.CommandLine.Parameters;
         "Measure a model's latency and throughput on synthetic inputs (MLPerf-style scenarios).")
 final class BenchCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The ONNX model.")
-  Path file;
+  @Parameters(
+      index = "0",
+      paramLabel = "MODEL",
+      description = "The ONNX model file; with --url, the model's name on the server.")
+  String model;
+
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      description =
+          "Benchmark MODEL on a running KServe v2 server instead of in this process: "
+              + "http://HOST:PORT or https://... (REST, binary tensors) or grpc://HOST:PORT (grpcs:// for TLS).")
+  Optional<String> url;
+
+  @Option(
+      names = "--auth-token-file",
+      paramLabel = "FILE",
+      description = "With --url: send the bearer token in FILE.")
+  Optional<Path> authTokenFile;
 
   @Option(
       names = "--scenario",
@@ -189,18 +212,11 @@ final class BenchCommand implements Callable<Integer> {
     ProgressBar bar = new ProgressBar(System.err, RunCommand.isTerminal());
     List<String> notes = new java.util.ArrayList<>();
     BenchReport report;
-    try (Model model = Model.open(file, options)) {
+    try {
       report =
-          new Benchmark(
-                  model,
-                  file.toString(),
-                  Optional.of(file),
-                  options,
-                  config,
-                  bar,
-                  Ticker.system(),
-                  notes::add)
-              .run();
+          url.isPresent()
+              ? remote(config, options, bar, notes)
+              : local(config, options, bar, notes);
     } finally {
       bar.clear();
     }
@@ -209,6 +225,62 @@ final class BenchCommand implements Callable<Integer> {
     json.ifPresent(report::writeJson);
     html.ifPresent(file -> HtmlReport.write(report, file));
     return 0;
+  }
+
+  private BenchReport local(
+      BenchConfig config, ModelOptions options, ProgressBar bar, List<String> notes) {
+    Path file = Path.of(model);
+    try (Model loaded = Model.open(file, options)) {
+      return new Benchmark(
+              loaded,
+              file.toString(),
+              Optional.of(file),
+              options,
+              config,
+              bar,
+              Ticker.system(),
+              notes::add)
+          .run();
+    }
+  }
+
+  private BenchReport remote(
+      BenchConfig config, ModelOptions options, ProgressBar bar, List<String> notes) {
+    if (config.compareBare()) {
+      throw new UsageException(
+          "--compare-bare times a bare ONNX Runtime loop in this process; it needs a model file, not --url");
+    }
+    URI address;
+    try {
+      address = new URI(url.get().strip());
+    } catch (URISyntaxException e) {
+      throw new UsageException(
+          "--url '"
+              + url.get()
+              + "' is not a URL: write e.g. http://localhost:8000 or grpc://localhost:8001");
+    }
+    ClientOptions client = ClientOptions.defaults();
+    if (authTokenFile.isPresent()) {
+      client = client.withBearerToken(RestSettings.readToken(authTokenFile.get()));
+    }
+    InferenceClient connection;
+    try {
+      connection = InferenceClient.connect(address, client);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--url: " + e.getMessage());
+    }
+    try (connection) {
+      return new Benchmark(
+              SystemUnderTest.remote(connection, model, address.toString()),
+              model,
+              Optional.empty(),
+              options,
+              config,
+              bar,
+              Ticker.system(),
+              notes::add)
+          .run();
+    }
   }
 
   /** A one-line progress bar on a terminal; silent otherwise. */

@@ -4,6 +4,7 @@ import dev.edgeinfer.bench.BenchException;
 import dev.edgeinfer.onnx.OnnxFormatException;
 import dev.edgeinfer.pipeline.PipelineException;
 import dev.edgeinfer.runtime.InferenceException;
+import dev.edgeinfer.server.InferenceClientException;
 import dev.edgeinfer.server.ServerException;
 import java.io.PrintWriter;
 
@@ -26,6 +27,11 @@ final class Failures {
                 case BAD_REQUEST, NOT_FOUND -> 2;
                 default -> 1;
               };
+          case InferenceClientException e ->
+              switch (e.code()) {
+                case BAD_REQUEST, NOT_FOUND -> 2;
+                default -> 1;
+              };
           case UsageException e -> 2;
           default -> 1;
         };
@@ -33,7 +39,9 @@ final class Failures {
         code == 2
             || failure instanceof InferenceException
             || failure instanceof PipelineException
-            || failure instanceof ServerException;
+            || failure instanceof ServerException
+            || failure instanceof InferenceClientException
+            || failure instanceof BenchException;
     String message =
         known
             ? failure.getMessage()

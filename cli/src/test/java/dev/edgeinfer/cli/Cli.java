@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 final class Cli {
   static final Path DIGITS_DIR = Path.of("..", "models", "digits");
   static final Path DIGITS = DIGITS_DIR.resolve("digits.onnx");
+  static final Path TEST_X = DIGITS_DIR.resolve("test_x.npy");
+  static final Path TEST_Y = DIGITS_DIR.resolve("test_y.npy");
 
   /** What a process did. */
   record Result(int exitCode, String stdout, String stderr) {

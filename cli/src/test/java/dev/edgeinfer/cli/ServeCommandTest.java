@@ -76,6 +76,8 @@ class ServeCommandTest {
                 "--model",
                 Cli.DIGITS + ":digits",
                 "--http-port",
+                "0",
+                "--grpc-port",
                 "0"));
     Process server =
         new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile()).start();
@@ -124,11 +126,56 @@ class ServeCommandTest {
           curl("-s", base + "/metrics")
               .contains("nv_inference_request_success{model=\"digits\",version=\"1\"} 1"));
 
+      Path report = dir.resolve("remote.json");
+      for (String url : List.of(base, "grpc://127.0.0.1:" + grpcPort(out))) {
+        Cli.Result bench =
+            Cli.run(
+                "bench",
+                "digits",
+                "--url",
+                url,
+                "--duration",
+                "300ms",
+                "--warmup",
+                "50ms",
+                "--data",
+                Cli.TEST_X.toString(),
+                "--labels",
+                Cli.TEST_Y.toString(),
+                "--json",
+                report.toString());
+        assertEquals(0, bench.exitCode(), bench.stderr());
+        assertTrue(
+            bench.stdout().contains(url) && bench.stdout().contains("97.78 %"), bench.stdout());
+        String json = Files.readString(report);
+        assertTrue(json.contains("\"provider\" : \"" + url + "\""), json);
+      }
+
       server.destroy();
       assertTrue(server.waitFor(60, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
     } finally {
       server.destroyForcibly();
     }
+  }
+
+  /** Reads the gRPC "listening:" line that follows the REST one. */
+  private static String grpcPort(BufferedReader out) throws IOException {
+    String line = out.readLine();
+    Matcher port = Pattern.compile("grpc://[^ ]*:(\\d+) ").matcher(line == null ? "" : line);
+    assertTrue(port.find(), "second line: " + line);
+    return port.group(1);
+  }
+
+  @Test
+  void benchAgainstAServerThatIsNotThereOrAWrongUrlSaysSoInOneLine() {
+    Cli.Result down = Cli.run("bench", "digits", "--url", "http://127.0.0.1:1", "--duration", "1s");
+    assertEquals(1, down.exitCode(), down.stderr());
+    assertEquals(1, down.errorLines().size(), down.stderr());
+    assertTrue(down.stderr().contains("check that the server is running"), down.stderr());
+    assertOneLineError(Cli.run("bench", "digits", "--url", "ftp://host/x"), "grpc://");
+    assertOneLineError(
+        Cli.run("bench", "digits", "--url", "http://127.0.0.1:1", "--compare-bare"),
+        "--compare-bare");
   }
 
   private static String curl(String... args) throws IOException, InterruptedException {

@@ -4,6 +4,7 @@ import dev.edgeinfer.pipeline.Ticker;
 import dev.edgeinfer.runtime.Model;
 import dev.edgeinfer.runtime.Outputs;
 import dev.edgeinfer.runtime.Tensor;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -119,6 +121,15 @@ final class DynamicBatcher {
    * must not close them before the future completes.
    */
   CompletableFuture<Result> submit(Map<String, Tensor> inputs, long rows, Set<String> outputs) {
+    return submit(inputs, rows, outputs, Optional.empty());
+  }
+
+  /**
+   * As {@link #submit(Map, long, Set)}, with a queue timeout of the request's own instead of the
+   * model's {@code default_timeout_microseconds}.
+   */
+  CompletableFuture<Result> submit(
+      Map<String, Tensor> inputs, long rows, Set<String> outputs, Optional<Duration> timeout) {
     if (maxBatchSize > 0 && rows > maxBatchSize) {
       return CompletableFuture.failedFuture(
           new ServerException(
@@ -138,7 +149,9 @@ final class DynamicBatcher {
             rows,
             outputs,
             now,
-            timeoutNanos > 0 ? now + timeoutNanos : Long.MAX_VALUE,
+            timeout.isPresent()
+                ? now + timeout.get().toNanos()
+                : timeoutNanos > 0 ? now + timeoutNanos : Long.MAX_VALUE,
             new CompletableFuture<>());
     List<List<Job>> ready;
     List<Job> expired = new ArrayList<>();
@@ -286,12 +299,11 @@ final class DynamicBatcher {
       job.result.completeExceptionally(
           new ServerException(
               ServerException.Code.TIMEOUT,
-              "the request waited longer "
-                  + "than model "
+              "the request waited longer than its timeout of "
+                  + TimeUnit.NANOSECONDS.toMicros(job.deadline - job.enqueued)
+                  + " us in model "
                   + name
-                  + "'s default_timeout_microseconds "
-                  + TimeUnit.NANOSECONDS.toMicros(timeoutNanos)
-                  + " in the queue; the server is overloaded, retry later"));
+                  + "'s queue; the server is overloaded, retry later"));
     }
     for (List<Job> batch : ready) {
       try {

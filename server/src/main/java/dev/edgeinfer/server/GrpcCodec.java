@@ -92,7 +92,8 @@ final class GrpcCodec {
         nonEmpty(message.getModelVersion()),
         nonEmpty(message.getId()),
         inputs,
-        outputs);
+        outputs,
+        InferRequest.timeoutParameter(parameters(message.getParametersMap())));
   }
 
   /** Encodes a result the way Triton does by default: every output in raw_output_contents. */
@@ -157,6 +158,13 @@ final class GrpcCodec {
         ModelInferRequest.newBuilder().setModelName(request.model());
     request.version().ifPresent(message::setModelVersion);
     request.id().ifPresent(message::setId);
+    request
+        .timeout()
+        .ifPresent(
+            limit ->
+                message.putParameters(
+                    "timeout",
+                    InferParameter.newBuilder().setInt64Param(limit.toNanos() / 1000).build()));
     for (InferTensor input : request.inputs()) {
       message.addInputs(
           ModelInferRequest.InferInputTensor.newBuilder()

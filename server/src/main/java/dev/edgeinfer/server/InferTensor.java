@@ -1,5 +1,6 @@
 package dev.edgeinfer.server;
 
+import dev.edgeinfer.runtime.Tensor;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
@@ -30,6 +31,25 @@ public record InferTensor(
       }
     }
     parameters = Map.copyOf(parameters);
+  }
+
+  /**
+   * A runtime tensor as the protocol carries it (a little-endian copy); strings travel as UTF-8
+   * BYTES.
+   *
+   * @throws IllegalArgumentException for bfloat16, which the protocol has no datatype for
+   */
+  public static InferTensor of(String name, Tensor tensor) {
+    return ClientTensorCodec.wire(name, tensor);
+  }
+
+  /**
+   * This tensor as a runtime tensor (a native-order copy the caller closes).
+   *
+   * @throws IllegalArgumentException for UINT16/32/64, which runtime tensors cannot hold
+   */
+  public Tensor toTensor() {
+    return ClientTensorCodec.tensor(this);
   }
 
   public long elementCount() {

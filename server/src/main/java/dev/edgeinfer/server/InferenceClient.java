@@ -24,6 +24,34 @@ import java.util.Optional;
  */
 public interface InferenceClient extends AutoCloseable {
 
+  /**
+   * A client for a server URL: {@code http://HOST:PORT} or {@code https://...} for REST, {@code
+   * grpc://HOST:PORT} for gRPC, {@code grpcs://...} for gRPC over TLS.
+   *
+   * @throws IllegalArgumentException for any other scheme, or a gRPC URL without host and port
+   */
+  static InferenceClient connect(URI url, ClientOptions options) {
+    String scheme =
+        url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+    return switch (scheme) {
+      case "http", "https" -> rest(url, options);
+      case "grpc", "grpcs" -> {
+        if (url.getHost() == null || url.getPort() < 0) {
+          throw new IllegalArgumentException(
+              "gRPC URL " + url + " needs a host and a port, e.g. grpc://localhost:8001");
+        }
+        yield grpc(
+            url.getHost(), url.getPort(), scheme.equals("grpcs") ? options.withTls() : options);
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "server URL "
+                  + url
+                  + " must start with http://, https://, grpc:// or grpcs://, e.g."
+                  + " http://localhost:8000 or grpc://localhost:8001");
+    };
+  }
+
   /** A REST client of the server at {@code base} (e.g. {@code http://localhost:8000}). */
   static InferenceClient rest(URI base) {
     return rest(base, ClientOptions.defaults());

@@ -257,7 +257,7 @@ final class RepositoryInferenceService implements InferenceService {
     CompletableFuture<InferResponse> response = new CompletableFuture<>();
     loaded
         .batcher()
-        .submit(inputs, rows, outputs)
+        .submit(inputs, rows, outputs, request.timeout())
         .whenComplete(
             (result, failure) -> {
               try {

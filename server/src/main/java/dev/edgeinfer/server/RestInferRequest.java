@@ -61,6 +61,7 @@ record RestInferRequest(InferRequest request, boolean binaryOutputs) {
     List<InferRequest.RequestedOutput> outputs = new ArrayList<>();
     Optional<String> id = Optional.empty();
     boolean binaryOutputs = false;
+    Optional<java.time.Duration> timeout = Optional.empty();
     try (JsonParser parser = JSON.createParser(body, 0, jsonLength)) {
       expect(parser.nextToken(), JsonToken.START_OBJECT, "the request body");
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -72,6 +73,7 @@ record RestInferRequest(InferRequest request, boolean binaryOutputs) {
             expect(value, JsonToken.START_OBJECT, "parameters");
             Map<String, Object> parameters = parameters(parser);
             binaryOutputs = Boolean.TRUE.equals(parameters.get("binary_data_output"));
+            timeout = InferRequest.timeoutParameter(parameters);
           }
           case "inputs" -> {
             expect(value, JsonToken.START_ARRAY, "inputs");
@@ -114,7 +116,7 @@ record RestInferRequest(InferRequest request, boolean binaryOutputs) {
               + "claims");
     }
     return new RestInferRequest(
-        new InferRequest(model, version, id, tensors, outputs), binaryOutputs);
+        new InferRequest(model, version, id, tensors, outputs, timeout), binaryOutputs);
   }
 
   private static PendingTensor tensor(JsonParser parser, int bodyLength) throws IOException {

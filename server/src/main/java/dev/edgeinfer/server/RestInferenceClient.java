@@ -197,9 +197,15 @@ final class RestInferenceClient implements InferenceClient {
           json.writeEndObject();
         }
         json.writeEndArray();
-      } else {
+      }
+      if (request.outputs().isEmpty() || request.timeout().isPresent()) {
         json.writeObjectFieldStart("parameters");
-        json.writeBooleanField("binary_data_output", true);
+        if (request.outputs().isEmpty()) {
+          json.writeBooleanField("binary_data_output", true);
+        }
+        if (request.timeout().isPresent()) {
+          json.writeNumberField("timeout", request.timeout().get().toNanos() / 1000);
+        }
         json.writeEndObject();
       }
       json.writeEndObject();
@@ -349,7 +355,11 @@ final class RestInferenceClient implements InferenceClient {
       throw new InferenceClientException(
           ServerException.Code.UNAVAILABLE,
           "no HTTP response",
-          "cannot reach " + built.uri() + ": " + e,
+          "cannot reach "
+              + built.uri()
+              + " ("
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+              + "); check that the server is running and the URL's host and port",
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -196,6 +197,26 @@ class DynamicBatcherTest {
       gate.countDown();
       first.get(30, TimeUnit.SECONDS);
       assertEquals(1, service.statistics().getFirst().failure());
+    }
+  }
+
+  @Test
+  void aRequestsOwnTimeoutParameterOverridesTheModelsNone() throws Exception {
+    try (InferenceService service = serve("{\"max_batch_size\": 1, \"dynamic_batching\": {}}")) {
+      closeGate();
+      CompletableFuture<InferResponse> patient = service.infer(request(image(1, 1), 1));
+      ExecutionException late =
+          assertThrows(
+              ExecutionException.class,
+              () ->
+                  service
+                      .infer(request(image(2, 1), 1).withTimeout(Duration.ofMillis(1)))
+                      .get(30, TimeUnit.SECONDS));
+      ServerException error = (ServerException) late.getCause();
+      assertEquals(ServerException.Code.TIMEOUT, error.code());
+      assertTrue(error.getMessage().contains("timeout of 1000 us"), error.getMessage());
+      gate.countDown();
+      assertEquals(10, logits(patient.get(30, TimeUnit.SECONDS)).length);
     }
   }
 
