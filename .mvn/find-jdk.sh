@@ -1,6 +1,11 @@
 # Sourced (POSIX sh) by ./mvnw, ./edgeinfer and .ci/run: exports JAVA_HOME pointing at a JDK >= 21.
 # Order: $JAVA_HOME, then javac on PATH, then the usual install folders.
 edgeinfer_java_major() {
+  # every JDK since 9 names its version in a 'release' file: reading it costs no JVM start
+  if [ -f "$1/release" ]; then
+    edgeinfer_release=$(sed -n 's/^JAVA_VERSION="\(1\.\)\{0,1\}\([0-9]*\).*/\2/p' "$1/release" | head -n 1)
+    if [ -n "$edgeinfer_release" ]; then printf '%s\n' "$edgeinfer_release"; return 0; fi
+  fi
   "$1/bin/java" -XshowSettings:properties -version 2>&1 \
     | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }
