@@ -581,7 +581,6 @@ final class Converter {
       nearest = "round_prefer_ceil";
     } else if (halfPixel) {
       transform = bilinear ? "half_pixel" : "tf_half_pixel_for_nn";
-      nearest = "round_prefer_ceil";
     } else {
       transform = "asymmetric";
     }
