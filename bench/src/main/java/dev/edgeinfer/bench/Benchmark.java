@@ -9,6 +9,7 @@ import dev.edgeinfer.pipeline.Ticker;
 import dev.edgeinfer.runtime.ElementType;
 import dev.edgeinfer.runtime.ExecutionProvider;
 import dev.edgeinfer.runtime.Model;
+import dev.edgeinfer.runtime.ModelFormats;
 import dev.edgeinfer.runtime.ModelOptions;
 import dev.edgeinfer.runtime.Outputs;
 import dev.edgeinfer.runtime.Tensor;
@@ -354,7 +355,7 @@ public final class Benchmark {
 
   private static Optional<ModelSummary> summary(Path file) {
     try {
-      return Optional.of(ModelSummary.of(OnnxModel.read(file)));
+      return Optional.of(ModelSummary.of(OnnxModel.read(ModelFormats.onnxFile(file))));
     } catch (OnnxFormatException e) {
       return Optional.empty();
     }

@@ -5,6 +5,7 @@ import dev.edgeinfer.onnx.OnnxFormatException;
 import dev.edgeinfer.pipeline.PipelineException;
 import dev.edgeinfer.runtime.InferenceException;
 import dev.edgeinfer.server.ServerException;
+import dev.edgeinfer.tflite.TfliteException;
 import java.io.PrintWriter;
 
 /**
@@ -27,13 +28,15 @@ final class Failures {
                 default -> 1;
               };
           case UsageException e -> 2;
+          case TfliteException e -> e.code().exitCode();
           default -> 1;
         };
     boolean known =
         code == 2
             || failure instanceof InferenceException
             || failure instanceof PipelineException
-            || failure instanceof ServerException;
+            || failure instanceof ServerException
+            || failure instanceof TfliteException;
     String message =
         known
             ? failure.getMessage()

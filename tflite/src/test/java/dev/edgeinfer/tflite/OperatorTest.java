@@ -31,12 +31,15 @@ class OperatorTest {
 
   static void assertFloatParity(byte[] model) throws Exception {
     Parity.Result result = Parity.check(model, 7);
-    assertTrue(result.maxRelative() <= 1e-4, () -> "outputs differ from the interpreter: " + result);
+    assertTrue(
+        result.maxRelative() <= 1e-4, () -> "outputs differ from the interpreter: " + result);
   }
 
   static void assertWithinOneStep(byte[] model) throws Exception {
     Parity.Result result = Parity.check(model, 7);
-    assertTrue(result.maxSteps() <= 1.0 + 1e-4, () -> "int8 outputs differ by more than a step: " + result);
+    assertTrue(
+        result.maxSteps() <= 1.0 + 1e-4,
+        () -> "int8 outputs differ by more than a step: " + result);
   }
 
   /** x[1,h,w,c] -> CONV_2D 3x3 to {@code out} channels, the usual head of a test graph. */
@@ -195,12 +198,7 @@ class OperatorTest {
         boolean align = mode == 1;
         boolean half = mode == 2;
         if (bilinear) {
-          m.op(
-              RESIZE_BILINEAR,
-              15,
-              List.of(bool(2, align), bool(3, half)),
-              new int[] {x, size},
-              y);
+          m.op(RESIZE_BILINEAR, 15, List.of(bool(2, align), bool(3, half)), new int[] {x, size}, y);
         } else {
           m.op(
               RESIZE_NEAREST_NEIGHBOR,

@@ -6,8 +6,19 @@ final class PlainConv {
 
   /** SAME-padded convolution of x[1,h,w,c] with w[o,k,k,c] and bias[o], batch 1. */
   static float[] conv2d(
-      float[] x, int h, int w, int c, float[] weights, float[] bias, int o, int k, int kk,
-      int stride, int dilation, int oh, int ow) {
+      float[] x,
+      int h,
+      int w,
+      int c,
+      float[] weights,
+      float[] bias,
+      int o,
+      int k,
+      int kk,
+      int stride,
+      int dilation,
+      int oh,
+      int ow) {
     int padTop = Math.max((oh - 1) * stride + (k - 1) * dilation + 1 - h, 0) / 2;
     int padLeft = Math.max((ow - 1) * stride + (kk - 1) * dilation + 1 - w, 0) / 2;
     float[] y = new float[oh * ow * o];

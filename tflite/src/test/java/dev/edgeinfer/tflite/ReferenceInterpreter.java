@@ -23,9 +23,17 @@ final class ReferenceInterpreter implements AutoCloseable {
   private final ByteBuffer model;
 
   ReferenceInterpreter(byte[] tflite, int threads) {
+    this(tflite, threads, false);
+  }
+
+  ReferenceInterpreter(byte[] tflite, int threads, boolean xnnpack) {
     model = ByteBuffer.allocateDirect(tflite.length).order(ByteOrder.nativeOrder());
     model.put(tflite).flip();
-    interpreter = new Interpreter(model, new Interpreter.Options().setNumThreads(threads));
+    Interpreter.Options options = new Interpreter.Options().setNumThreads(threads);
+    if (xnnpack) {
+      options.setUseXNNPACK(true);
+    }
+    interpreter = new Interpreter(model, options);
   }
 
   /** Runs on raw little-endian input bytes (one buffer per input); returns raw output bytes. */

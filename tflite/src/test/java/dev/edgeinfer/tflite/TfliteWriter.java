@@ -43,7 +43,12 @@ final class TfliteWriter {
       int axis) {}
 
   private record OpDef(
-      int code, String custom, int optionsType, List<Field> options, int[] inputs, int[] outputs,
+      int code,
+      String custom,
+      int optionsType,
+      List<Field> options,
+      int[] inputs,
+      int[] outputs,
       byte[] customOptions) {}
 
   private final List<TensorDef> tensors = new ArrayList<>();
