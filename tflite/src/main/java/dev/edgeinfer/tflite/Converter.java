@@ -74,7 +74,14 @@ final class Converter {
     }
     for (Operator op : model.operators()) {
       current = op;
-      convert(op);
+      try {
+        convert(op);
+      } catch (TfliteException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // an index, axis or shape the file gets wrong: report it, never crash
+        throw invalid("its inputs, outputs or options do not fit together (" + e + ")");
+      }
     }
     current = null;
     for (int index : model.outputs()) {

@@ -28,9 +28,10 @@ public final class TfliteCheck {
     int rounds = Integer.parseInt(args[1]);
     int runs = Integer.parseInt(args[2]);
     System.out.println(
-        "| model | TFLite ops | max abs err | max rel err | int8 steps | ORT µs (median) |"
+        "| model | TFLite ops | max abs err | max rel err | noise: XNNPACK vs TFLite abs |"
+            + " int8 steps | ORT µs (median) |"
             + " TFLite µs | TFLite+XNNPACK µs | ORT speed-up vs TFLite / vs XNNPACK |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
     for (int i = 3; i < args.length; i++) {
       Path file = Path.of(args[i]);
       String name = file.getFileName().toString();
@@ -38,7 +39,7 @@ public final class TfliteCheck {
         System.out.println(check(file, threads, rounds, runs));
       } catch (Exception | LinkageError e) {
         String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-        System.out.println("| " + name + " | | not checked: " + message + " | | | | | | |");
+        System.out.println("| " + name + " | | not checked: " + message + " | | | | | | | |");
       }
     }
   }
@@ -48,7 +49,21 @@ public final class TfliteCheck {
     TfliteModel model = TfliteModel.parse(tflite, file.toString());
     Parity.Result parity = Parity.check(tflite, 42);
     byte[] onnx = model.toOnnx().toByteArray();
-    List<ByteBuffer> inputs = Parity.randomInputs(model, 1);
+    List<ByteBuffer> inputs = Parity.randomInputs(model, 42);
+    double noise = 0;
+    try (ReferenceInterpreter reference = new ReferenceInterpreter(tflite, 1, false);
+        ReferenceInterpreter xnnpack = new ReferenceInterpreter(tflite, 1, true)) {
+      List<ByteBuffer> a = reference.run(inputs);
+      List<ByteBuffer> b = xnnpack.run(inputs);
+      for (int o = 0; o < a.size(); o++) {
+        Tensor t = model.tensors().get(model.outputs()[o]);
+        float[] x = Parity.floats(t, a.get(o));
+        float[] y = Parity.floats(t, b.get(o));
+        for (int i = 0; i < x.length; i++) {
+          noise = Math.max(noise, Math.abs(x[i] - y[i]));
+        }
+      }
+    }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     double[] ort = new double[rounds];
     double[] plain = new double[rounds];
@@ -67,7 +82,8 @@ public final class TfliteCheck {
           direct.put(inputs.get(i).duplicate()).flip();
           feed.put(
               t.name(),
-              OnnxTensor.createTensor(env, direct, Parity.longs(t.shape()), Parity.javaType(t.type())));
+              OnnxTensor.createTensor(
+                  env, direct, Parity.longs(t.shape()), Parity.javaType(t.type())));
         }
         for (int warm = 0; warm < 5; warm++) {
           session.run(feed).close();
@@ -99,11 +115,12 @@ public final class TfliteCheck {
     double x = median(xnn);
     return String.format(
         Locale.ROOT,
-        "| %s | %d | %.3g | %.3g | %s | %.0f | %.0f | %.0f | %.2f× / %.2f× |",
+        "| %s | %d | %.3g | %.3g | %.3g | %s | %.0f | %.0f | %.0f | %.2f× / %.2f× |",
         file.getFileName(),
         model.operators().size(),
         parity.maxAbs(),
         parity.maxRelative(),
+        noise,
         parity.maxSteps() > 0 ? String.format(Locale.ROOT, "%.2f", parity.maxSteps()) : "-",
         o,
         p,
