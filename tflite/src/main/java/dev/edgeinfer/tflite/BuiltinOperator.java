@@ -72,6 +72,35 @@ final class BuiltinOperator {
   static final int HARD_SWISH = 117;
   static final int BATCH_MATMUL = 126;
   static final int GELU = 150;
+  static final int EMBEDDING_LOOKUP = 7;
+  static final int LOCAL_RESPONSE_NORMALIZATION = 13;
+  static final int BATCH_TO_SPACE_ND = 37;
+  static final int SPACE_TO_BATCH_ND = 38;
+  static final int TOPK_V2 = 48;
+  static final int LESS = 58;
+  static final int GREATER = 61;
+  static final int GREATER_EQUAL = 62;
+  static final int LESS_EQUAL = 63;
+  static final int SELECT = 64;
+  static final int SIN = 66;
+  static final int EQUAL = 71;
+  static final int NOT_EQUAL = 72;
+  static final int SHAPE = 77;
+  static final int LOGICAL_OR = 84;
+  static final int LOGICAL_AND = 86;
+  static final int LOGICAL_NOT = 87;
+  static final int FLOOR_DIV = 90;
+  static final int ZEROS_LIKE = 93;
+  static final int FILL = 94;
+  static final int MIRROR_PAD = 100;
+  static final int REVERSE_V2 = 105;
+  static final int ADD_N = 106;
+  static final int GATHER_ND = 107;
+  static final int COS = 108;
+  static final int SELECT_V2 = 123;
+  static final int DENSIFY = 124;
+  static final int CUMSUM = 128;
+  static final int BROADCAST_TO = 130;
 
   private static final List<String> NAMES =
       List.of(

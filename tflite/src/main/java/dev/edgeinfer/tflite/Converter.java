@@ -151,7 +151,34 @@ final class Converter {
       case BuiltinOperator.RSQRT -> rsqrt(op);
       case BuiltinOperator.SQUARE -> square(op);
       case BuiltinOperator.GELU -> gelu(op);
-      case BuiltinOperator.QUANTIZE, BuiltinOperator.DEQUANTIZE -> passThrough(op);
+      case BuiltinOperator.QUANTIZE, BuiltinOperator.DEQUANTIZE, BuiltinOperator.DENSIFY ->
+          passThrough(op);
+      case BuiltinOperator.SHAPE -> shape(op);
+      case BuiltinOperator.LOCAL_RESPONSE_NORMALIZATION -> localResponseNormalization(op);
+      case BuiltinOperator.SPACE_TO_BATCH_ND -> spaceToBatch(op);
+      case BuiltinOperator.BATCH_TO_SPACE_ND -> batchToSpace(op);
+      case BuiltinOperator.MIRROR_PAD -> pad(op);
+      case BuiltinOperator.LESS -> binary(op, "Less", 0);
+      case BuiltinOperator.GREATER -> binary(op, "Greater", 0);
+      case BuiltinOperator.LESS_EQUAL -> binary(op, "LessOrEqual", 0);
+      case BuiltinOperator.GREATER_EQUAL -> binary(op, "GreaterOrEqual", 0);
+      case BuiltinOperator.EQUAL -> binary(op, "Equal", 0);
+      case BuiltinOperator.NOT_EQUAL -> notEqual(op);
+      case BuiltinOperator.LOGICAL_AND -> binary(op, "And", 0);
+      case BuiltinOperator.LOGICAL_OR -> binary(op, "Or", 0);
+      case BuiltinOperator.LOGICAL_NOT -> unary(op, "Not");
+      case BuiltinOperator.SELECT, BuiltinOperator.SELECT_V2 -> binary(op, "Where", 0);
+      case BuiltinOperator.ADD_N -> binary(op, "Sum", 0);
+      case BuiltinOperator.FLOOR_DIV -> floorDiv(op);
+      case BuiltinOperator.SIN -> unary(op, "Sin");
+      case BuiltinOperator.COS -> unary(op, "Cos");
+      case BuiltinOperator.EMBEDDING_LOOKUP -> embeddingLookup(op);
+      case BuiltinOperator.GATHER_ND -> gatherNd(op);
+      case BuiltinOperator.REVERSE_V2 -> reverse(op);
+      case BuiltinOperator.CUMSUM -> cumsum(op);
+      case BuiltinOperator.BROADCAST_TO, BuiltinOperator.FILL -> expandTo(op);
+      case BuiltinOperator.ZEROS_LIKE -> zerosLike(op);
+      case BuiltinOperator.TOPK_V2 -> topK(op);
       case BuiltinOperator.CAST -> cast(op);
       case BuiltinOperator.RESHAPE, BuiltinOperator.SQUEEZE, BuiltinOperator.EXPAND_DIMS ->
           reshape(op);
@@ -498,7 +525,7 @@ final class Converter {
   private void passThrough(Operator op) {
     int input = op.inputs()[0];
     Tensor x = tensor(input);
-    if (x.isConstant() && op.builtinCode() == BuiltinOperator.DEQUANTIZE) {
+    if (x.isConstant() && op.builtinCode() != BuiltinOperator.QUANTIZE) {
       // float16 or int8 weights: the output is the same constant, widened where it is used
       Tensor y = model.tensors().get(op.outputs()[0]);
       folded.put(
@@ -572,7 +599,18 @@ final class Converter {
       requireConstant(padValue, "constant value");
       inputs.add(graph.scalar("pad_value", realValues(padValue)[0]));
     }
-    define(op.outputs()[0], graph.node("Pad", inputs, graph.fresh(x.name() + "_pad")), layout);
+    List<AttributeProto> mode = new ArrayList<>();
+    if (op.builtinCode() == BuiltinOperator.MIRROR_PAD) {
+      if (byteOption(op, 0) != 0) {
+        throw unsupported("MIRROR_PAD in SYMMETRIC mode has no ONNX equivalent; only REFLECT");
+      }
+      mode.add(attr("mode", "reflect"));
+    }
+    define(
+        op.outputs()[0],
+        graph.node(
+            "Pad", inputs, graph.fresh(x.name() + "_pad"), mode.toArray(AttributeProto[]::new)),
+        layout);
   }
 
   private void resize(Operator op, boolean bilinear) {
@@ -892,6 +930,223 @@ final class Converter {
         op.outputs()[0],
         graph.node("Div", List.of(x, norm), graph.fresh(x + "_l2")),
         Layout.NATIVE);
+  }
+
+  private void shape(Operator op) {
+    Tensor x = tensor(op.inputs()[0]);
+    Tensor y = tensor(op.outputs()[0]);
+    long[] dims = toLongs(x.shape());
+    String value = graph.longs(y.name() + "_value", dims);
+    if (y.type() != TensorType.INT64) {
+      value = graph.apply("Cast", value, attr("to", (long) y.type().onnx.getNumber()));
+    }
+    define(op.outputs()[0], value, Layout.NATIVE);
+  }
+
+  private void localResponseNormalization(Operator op) {
+    int radius = intOption(op, 0, 5);
+    float bias = floatOption(op, 1, 1f);
+    float alpha = floatOption(op, 2, 1f);
+    float beta = floatOption(op, 3, 0.5f);
+    long size = 2L * radius + 1;
+    spatial(
+        op,
+        "LRN",
+        attr("size", size),
+        attr("alpha", alpha * size),
+        attr("beta", beta),
+        attr("bias", bias));
+  }
+
+  /** SPACE_TO_BATCH_ND on NHWC with static shapes: pad, then fold blocks into the batch. */
+  private void spaceToBatch(Operator op) {
+    Tensor x = tensor(op.inputs()[0]);
+    requireRank(x, 4);
+    long[] block = constantInts(op.inputs()[1], "block_shape");
+    long[] paddings = constantInts(op.inputs()[2], "paddings");
+    String in = value(x.index(), Layout.NATIVE);
+    String padded =
+        graph.node(
+            "Pad",
+            List.of(
+                in,
+                graph.longs(
+                    "pads", 0, paddings[0], paddings[2], 0, 0, paddings[1], paddings[3], 0)),
+            graph.fresh(in + "_padded"));
+    long n = x.shape()[0];
+    long h = (x.shape()[1] + paddings[0] + paddings[1]) / block[0];
+    long w = (x.shape()[2] + paddings[2] + paddings[3]) / block[1];
+    long c = x.shape()[3];
+    String split = reshapeTo(padded, new long[] {n, h, block[0], w, block[1], c});
+    String moved = graph.apply("Transpose", split, attr("perm", 2L, 4L, 0L, 1L, 3L, 5L));
+    define(
+        op.outputs()[0],
+        reshapeTo(moved, new long[] {block[0] * block[1] * n, h, w, c}),
+        Layout.NATIVE);
+  }
+
+  /** BATCH_TO_SPACE_ND on NHWC with static shapes: unfold the batch into blocks, then crop. */
+  private void batchToSpace(Operator op) {
+    Tensor x = tensor(op.inputs()[0]);
+    requireRank(x, 4);
+    long[] block = constantInts(op.inputs()[1], "block_shape");
+    long[] crops = constantInts(op.inputs()[2], "crops");
+    long n = x.shape()[0] / (block[0] * block[1]);
+    long h = x.shape()[1];
+    long w = x.shape()[2];
+    long c = x.shape()[3];
+    String split =
+        reshapeTo(value(x.index(), Layout.NATIVE), new long[] {block[0], block[1], n, h, w, c});
+    String moved = graph.apply("Transpose", split, attr("perm", 2L, 3L, 0L, 4L, 1L, 5L));
+    String joined = reshapeTo(moved, new long[] {n, h * block[0], w * block[1], c});
+    String cropped =
+        graph.node(
+            "Slice",
+            List.of(
+                joined,
+                graph.longs("starts", crops[0], crops[2]),
+                graph.longs("ends", h * block[0] - crops[1], w * block[1] - crops[3]),
+                graph.longs("axes", 1, 2)),
+            graph.fresh(joined + "_crop"));
+    define(op.outputs()[0], cropped, Layout.NATIVE);
+  }
+
+  private void notEqual(Operator op) {
+    Tensor y = tensor(op.outputs()[0]);
+    Layout layout = elementwiseLayout(op, y);
+    String equal =
+        graph.node(
+            "Equal",
+            List.of(
+                operand(op.inputs()[0], layout, y.rank()),
+                operand(op.inputs()[1], layout, y.rank())),
+            graph.fresh(y.name() + "_eq"));
+    define(op.outputs()[0], graph.apply("Not", equal), layout);
+  }
+
+  private void floorDiv(Operator op) {
+    Tensor y = tensor(op.outputs()[0]);
+    if (y.type() != TensorType.FLOAT32) {
+      throw unsupported("FLOOR_DIV on " + y.type() + " is not supported, only on float32");
+    }
+    Layout layout = elementwiseLayout(op, y);
+    String quotient =
+        graph.node(
+            "Div",
+            List.of(
+                operand(op.inputs()[0], layout, y.rank()),
+                operand(op.inputs()[1], layout, y.rank())),
+            graph.fresh(y.name() + "_div"));
+    define(op.outputs()[0], graph.apply("Floor", quotient), layout);
+  }
+
+  private void embeddingLookup(Operator op) {
+    String ids = value(op.inputs()[0], Layout.NATIVE);
+    String table = value(op.inputs()[1], Layout.NATIVE);
+    define(
+        op.outputs()[0],
+        graph.node("Gather", List.of(table, ids), graph.fresh(table + "_lookup"), attr("axis", 0L)),
+        Layout.NATIVE);
+  }
+
+  private void gatherNd(Operator op) {
+    String params = value(op.inputs()[0], Layout.NATIVE);
+    String indices =
+        graph.apply(
+            "Cast",
+            value(op.inputs()[1], Layout.NATIVE),
+            attr("to", (long) DataType.INT64.getNumber()));
+    define(
+        op.outputs()[0],
+        graph.node("GatherND", List.of(params, indices), graph.fresh(params + "_gathernd")),
+        Layout.NATIVE);
+  }
+
+  private void reverse(Operator op) {
+    Tensor x = tensor(op.inputs()[0]);
+    long[] axes = constantInts(op.inputs()[1], "axis");
+    long[] starts = new long[axes.length];
+    long[] ends = new long[axes.length];
+    long[] steps = new long[axes.length];
+    for (int i = 0; i < axes.length; i++) {
+      if (axes[i] < 0) {
+        axes[i] += x.rank();
+      }
+      starts[i] = -1;
+      ends[i] = Long.MIN_VALUE / 2;
+      steps[i] = -1;
+    }
+    String out =
+        graph.node(
+            "Slice",
+            List.of(
+                value(x.index(), Layout.NATIVE),
+                graph.longs("starts", starts),
+                graph.longs("ends", ends),
+                graph.longs("axes", axes),
+                graph.longs("steps", steps)),
+            graph.fresh(x.name() + "_reversed"));
+    define(op.outputs()[0], out, Layout.NATIVE);
+  }
+
+  private void cumsum(Operator op) {
+    long axis = constantInts(op.inputs()[1], "axis")[0];
+    String x = value(op.inputs()[0], Layout.NATIVE);
+    String out =
+        graph.node(
+            "CumSum",
+            List.of(x, graph.longs("axis", axis)),
+            graph.fresh(x + "_cumsum"),
+            attr("exclusive", boolOption(op, 0) ? 1L : 0L),
+            attr("reverse", boolOption(op, 1) ? 1L : 0L));
+    define(op.outputs()[0], out, Layout.NATIVE);
+  }
+
+  /** BROADCAST_TO (input, shape) and FILL (dims, value): the value expanded to the output shape. */
+  private void expandTo(Operator op) {
+    Tensor y = tensor(op.outputs()[0]);
+    int source = op.builtinCode() == BuiltinOperator.FILL ? op.inputs()[1] : op.inputs()[0];
+    String x = value(source, Layout.NATIVE);
+    define(
+        op.outputs()[0],
+        graph.node(
+            "Expand",
+            List.of(x, graph.longs("shape", toLongs(y.shape()))),
+            graph.fresh(y.name() + "_expand")),
+        Layout.NATIVE);
+  }
+
+  private void zerosLike(Operator op) {
+    String x = value(op.inputs()[0], Layout.NATIVE);
+    String zero = graph.node("Sub", List.of(x, x), graph.fresh(x + "_zeros"));
+    define(op.outputs()[0], zero, Layout.NATIVE);
+  }
+
+  private void topK(Operator op) {
+    long k = constantInts(op.inputs()[1], "k")[0];
+    String x = value(op.inputs()[0], Layout.NATIVE);
+    String values = graph.fresh(x + "_topk_values");
+    String indices = graph.fresh(x + "_topk_indices");
+    graph.node(
+        "TopK",
+        List.of(x, graph.longs("k", k)),
+        List.of(values, indices),
+        attr("axis", -1L),
+        attr("largest", 1L),
+        attr("sorted", 1L));
+    define(op.outputs()[0], values, Layout.NATIVE);
+    Tensor index = tensor(op.outputs()[1]);
+    define(
+        op.outputs()[1],
+        index.type() == TensorType.INT64
+            ? indices
+            : graph.apply("Cast", indices, attr("to", (long) index.type().onnx.getNumber())),
+        Layout.NATIVE);
+  }
+
+  private String reshapeTo(String value, long[] shape) {
+    return graph.node(
+        "Reshape", List.of(value, graph.longs("shape", shape)), graph.fresh(value + "_reshaped"));
   }
 
   // ---- values, layouts and constants -------------------------------------------------------

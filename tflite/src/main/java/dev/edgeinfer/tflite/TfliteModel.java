@@ -166,11 +166,6 @@ public final class TfliteModel {
             "tensor '" + name + "' has a dynamic shape; only static shapes are supported");
       }
     }
-    if (t.has(6)) {
-      throw new TfliteException(
-          TfliteException.Code.UNSUPPORTED,
-          "tensor '" + name + "' is stored sparse; convert the model without sparsity");
-    }
     int bufferIndex = t.int32(2, 0);
     Optional<ByteBuffer> data = Optional.empty();
     if (bufferIndex > 0) {
@@ -184,6 +179,10 @@ public final class TfliteModel {
       long offset = buffer.int64(1, 0);
       if (bytes.remaining() == 0 && offset > 1) {
         bytes = buffer.fileSlice(offset, buffer.int64(2, 0), "buffer " + bufferIndex);
+      }
+      Optional<FlatTable> sparsity = t.table(6, "sparsity of " + name);
+      if (sparsity.isPresent() && bytes.remaining() > 0) {
+        bytes = Sparsity.densify(sparsity.get(), shape, type.bytes, bytes, name);
       }
       if (bytes.remaining() > 0) {
         long expected = (long) type.bytes * elementCount(shape);
