@@ -188,12 +188,17 @@ final class FlatTable {
 
   /** A byte vector as a little-endian slice of the file, without copying. */
   ByteBuffer bytes(int field) {
+    return vector(field, 1);
+  }
+
+  /** A vector of {@code elementSize}-byte scalars as a little-endian slice of the file. */
+  ByteBuffer vector(int field, int elementSize) {
     int target = target(field);
     if (target < 0) {
       return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
     }
-    int length = vectorLength(target, 1);
-    return buffer.slice(target + 4, length).order(ByteOrder.LITTLE_ENDIAN);
+    int length = vectorLength(target, elementSize);
+    return buffer.slice(target + 4, length * elementSize).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** A slice of the whole file, for buffers stored outside the flatbuffer (offset and size). */

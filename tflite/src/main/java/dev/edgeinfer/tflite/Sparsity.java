@@ -94,8 +94,8 @@ final class Sparsity {
     return switch (type) {
       case 1 -> vector.ints(0);
       case 2, 3 -> {
-        ByteBuffer raw = vector.bytes(0);
         int width = type == 2 ? 2 : 1;
+        ByteBuffer raw = vector.vector(0, width);
         int[] out = new int[raw.remaining() / width];
         for (int i = 0; i < out.length; i++) {
           out[i] = width == 2 ? raw.getShort(2 * i) & 0xffff : raw.get(i) & 0xff;
