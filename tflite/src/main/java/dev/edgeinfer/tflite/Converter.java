@@ -45,6 +45,9 @@ final class Converter {
   private final Map<Integer, String> nativeValues = new HashMap<>();
   private final Map<Integer, String> nchwValues = new HashMap<>();
 
+  /** The integer (QuantizeLinear) value of each quantized activation, in its producer's layout. */
+  private final Map<Integer, String> quantizedValues = new HashMap<>();
+
   /** Outputs of DEQUANTIZE on constants, which are constants themselves. */
   private final Map<Integer, Tensor> folded = new HashMap<>();
 
@@ -86,11 +89,22 @@ final class Converter {
     current = null;
     for (int index : model.outputs()) {
       Tensor t = tensor(index);
-      String value = value(index, Layout.NATIVE);
       String name = t.name();
       if (Arrays.stream(model.inputs()).anyMatch(i -> i == index)) {
         name = graph.fresh(t.name() + "_output");
       }
+      if (t.isQuantized() && quantizedValues.containsKey(index)) {
+        // the integer tensor itself, so ONNX Runtime sees no Dequantize->Quantize pair to fold
+        String quantized = quantizedValues.get(index);
+        if (nchwValues.containsKey(index) && !nativeValues.containsKey(index)) {
+          graph.node("Transpose", List.of(quantized), name, attr("perm", toLongs(TO_NHWC)));
+        } else {
+          graph.node("Identity", List.of(quantized), name);
+        }
+        graph.output(name, t.type().onnx, t.shape());
+        continue;
+      }
+      String value = value(index, Layout.NATIVE);
       if (t.isQuantized()) {
         Quantization q = t.quantization().orElseThrow();
         graph.node(
@@ -1248,6 +1262,7 @@ final class Converter {
               "QuantizeLinear",
               List.of(value, scaleOf(q, 0), zeroPointOf(q, 0, t.type())),
               graph.fresh(t.name() + "_q"));
+      quantizedValues.put(index, quantized);
       result = dequantize(quantized, q, t.type(), -1);
     }
     (layout == Layout.NCHW && t.rank() == 4 ? nchwValues : nativeValues).put(index, result);
@@ -1337,12 +1352,14 @@ final class Converter {
     if (perm != null && shape.length == perm.length) {
       raw = permute(raw, type.bytes, shape, perm);
       int[] permuted = new int[shape.length];
+      int movedAxis = axis;
       for (int i = 0; i < perm.length; i++) {
         permuted[i] = shape[perm[i]];
         if (perm[i] == axis) {
-          axis = i;
+          movedAxis = i;
         }
       }
+      axis = movedAxis;
       shape = permuted;
     } else if (perm != null && perm != TO_NCHW) {
       throw invalid(

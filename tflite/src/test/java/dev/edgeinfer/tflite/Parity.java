@@ -19,7 +19,12 @@ import java.util.Random;
  */
 final class Parity {
   /** Worst differences over all outputs. */
-  record Result(double maxAbs, double maxRelative, double maxSteps, List<String> outputs) {}
+  record Result(
+      double maxAbs,
+      double maxRelative,
+      double maxSteps,
+      List<String> outputs,
+      List<Double> steps) {}
 
   private Parity() {}
 
@@ -36,6 +41,7 @@ final class Parity {
     double maxRel = 0;
     double maxSteps = 0;
     List<String> names = new ArrayList<>();
+    List<Double> steps = new ArrayList<>();
     for (int o = 0; o < model.outputs().length; o++) {
       Tensor t = model.tensors().get(model.outputs()[o]);
       names.add(t.name());
@@ -46,6 +52,7 @@ final class Parity {
         scale = Math.max(scale, Math.abs(w));
       }
       double step = t.isQuantized() ? t.quantization().orElseThrow().scales()[0] : 0;
+      double outputSteps = 0;
       for (int i = 0; i < want.length; i++) {
         double diff = Math.abs(want[i] - got[i]);
         if (Double.isNaN(diff)) {
@@ -55,10 +62,12 @@ final class Parity {
         maxRel = Math.max(maxRel, diff / Math.max(scale, 1e-12));
         if (step > 0) {
           maxSteps = Math.max(maxSteps, diff / step);
+          outputSteps = Math.max(outputSteps, diff / step);
         }
       }
+      steps.add(outputSteps);
     }
-    return new Result(maxAbs, maxRel, maxSteps, names);
+    return new Result(maxAbs, maxRel, maxSteps, names, steps);
   }
 
   static List<ByteBuffer> randomInputs(TfliteModel model, long seed) {
