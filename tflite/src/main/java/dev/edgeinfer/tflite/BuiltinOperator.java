@@ -101,6 +101,7 @@ final class BuiltinOperator {
   static final int DENSIFY = 124;
   static final int CUMSUM = 128;
   static final int BROADCAST_TO = 130;
+  static final int UNIDIRECTIONAL_SEQUENCE_LSTM = 44;
 
   private static final List<String> NAMES =
       List.of(

@@ -168,6 +168,7 @@ final class Converter {
       case BuiltinOperator.QUANTIZE, BuiltinOperator.DEQUANTIZE, BuiltinOperator.DENSIFY ->
           passThrough(op);
       case BuiltinOperator.SHAPE -> shape(op);
+      case BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM -> sequenceLstm(op);
       case BuiltinOperator.LOCAL_RESPONSE_NORMALIZATION -> localResponseNormalization(op);
       case BuiltinOperator.SPACE_TO_BATCH_ND -> spaceToBatch(op);
       case BuiltinOperator.BATCH_TO_SPACE_ND -> batchToSpace(op);
@@ -1161,6 +1162,88 @@ final class Converter {
   private String reshapeTo(String value, long[] shape) {
     return graph.node(
         "Reshape", List.of(value, graph.longs("shape", shape)), graph.fresh(value + "_reshaped"));
+  }
+
+  /**
+   * UNIDIRECTIONAL_SEQUENCE_LSTM with float weights, as one ONNX LSTM: gates reordered from
+   * TFLite's (input, forget, cell, output) to ONNX's (input, output, forget, cell), peepholes kept,
+   * initial states zero (TFLite's state variables start at zero).
+   */
+  private void sequenceLstm(Operator op) {
+    int[] in = op.inputs();
+    for (int optional : new int[] {16, 20}) {
+      if (in.length > optional && in[optional] >= 0) {
+        throw unsupported(
+            "LSTM with "
+                + (optional == 16 ? "projection" : "layer normalization")
+                + " is not supported");
+      }
+    }
+    if (in[1] < 0 || in[5] < 0) {
+      throw unsupported("LSTM with coupled input and forget gates (CIFG) is not supported");
+    }
+    if (floatOption(op, 1, 0f) != 0f || byteOption(op, 0) != 4) {
+      throw unsupported("LSTM with a cell clip or an activation other than TANH is not supported");
+    }
+    Tensor x = tensor(in[0]);
+    Tensor y = tensor(op.outputs()[0]);
+    boolean timeMajor = boolOption(op, 3);
+    int hidden = tensor(in[2]).shape()[0];
+    int inputSize = tensor(in[2]).shape()[1];
+    int[] gates = {1, 4, 2, 3}; // ONNX order i, o, f, c as offsets into TFLite's i, f, c, o
+    float[] w = new float[4 * hidden * inputSize];
+    float[] r = new float[4 * hidden * hidden];
+    float[] b = new float[8 * hidden];
+    for (int g = 0; g < 4; g++) {
+      int gate = gates[g];
+      Tensor wi = tensor(in[gate]);
+      Tensor ri = tensor(in[gate + 4]);
+      requireConstant(wi, "weight");
+      requireConstant(ri, "weight");
+      System.arraycopy(realValues(wi), 0, w, g * hidden * inputSize, hidden * inputSize);
+      System.arraycopy(realValues(ri), 0, r, g * hidden * hidden, hidden * hidden);
+      int bias = in[gate + 11];
+      if (bias >= 0) {
+        requireConstant(tensor(bias), "bias");
+        System.arraycopy(realValues(tensor(bias)), 0, b, g * hidden, hidden);
+      }
+    }
+    List<String> inputs =
+        new ArrayList<>(
+            List.of(
+                timeMajor
+                    ? value(x.index(), Layout.NATIVE)
+                    : graph.apply(
+                        "Transpose", value(x.index(), Layout.NATIVE), attr("perm", 1L, 0L, 2L)),
+                graph.floats("lstm_w", w, 1, 4L * hidden, inputSize),
+                graph.floats("lstm_r", r, 1, 4L * hidden, hidden),
+                graph.floats("lstm_b", b, 1, 8L * hidden),
+                "",
+                "",
+                ""));
+    if (in[9] >= 0 || in[10] >= 0 || in[11] >= 0) {
+      float[] p = new float[3 * hidden];
+      int[] peepholes = {9, 11, 10}; // ONNX order i, o, f
+      for (int k = 0; k < 3; k++) {
+        if (in[peepholes[k]] >= 0) {
+          System.arraycopy(realValues(tensor(in[peepholes[k]])), 0, p, k * hidden, hidden);
+        }
+      }
+      inputs.add(graph.floats("lstm_p", p, 1, 3L * hidden));
+    }
+    String out = graph.fresh(y.name() + "_lstm");
+    // ONNX Runtime runs only the time-major layout: Y is [time, 1, batch, hidden]
+    graph.node("LSTM", inputs, List.of(out), attr("hidden_size", (long) hidden));
+    int[] shape = y.shape();
+    if (timeMajor) {
+      define(op.outputs()[0], reshapeTo(out, shape), Layout.NATIVE);
+    } else {
+      String steps = reshapeTo(out, new long[] {shape[1], shape[0], shape[2]});
+      define(
+          op.outputs()[0],
+          graph.apply("Transpose", steps, attr("perm", 1L, 0L, 2L)),
+          Layout.NATIVE);
+    }
   }
 
   // ---- values, layouts and constants -------------------------------------------------------

@@ -129,4 +129,36 @@ class MoreOperatorsTest {
       assertTrue(Math.abs(expected[i] - actual[i]) < 1e-5, "element " + i);
     }
   }
+
+  @Test
+  void aBatchMajorSequenceLstmWithPeepholesMatches() throws Exception {
+    TfliteWriter m = new TfliteWriter();
+    int batch = 2;
+    int time = 5;
+    int input = 3;
+    int hidden = 4;
+    int x = m.tensor("x", F, batch, time, input);
+    int[] in = new int[20];
+    for (int g = 0; g < 4; g++) {
+      in[1 + g] = m.floats("w" + g, random(hidden * input, 40 + g), hidden, input);
+      in[5 + g] = m.floats("r" + g, random(hidden * hidden, 50 + g), hidden, hidden);
+      in[12 + g] = m.floats("b" + g, random(hidden, 60 + g), hidden);
+    }
+    for (int k = 0; k < 3; k++) {
+      in[9 + k] = m.floats("p" + k, random(hidden, 70 + k), hidden);
+    }
+    in[0] = x;
+    in[16] = -1;
+    in[17] = -1;
+    in[18] = m.variable("h", batch, hidden);
+    in[19] = m.variable("c", batch, hidden);
+    int y = m.tensor("y", F, batch, time, hidden);
+    m.op(
+        UNIDIRECTIONAL_SEQUENCE_LSTM,
+        71,
+        List.of(i8(0, 4), f32(1, 0f), f32(2, 0f), bool(3, false)),
+        in,
+        y);
+    assertFloatParity(m.build(new int[] {x}, new int[] {y}));
+  }
 }

@@ -40,7 +40,26 @@ final class TfliteWriter {
       int buffer,
       float[] scales,
       long[] zeroPoints,
-      int axis) {}
+      int axis,
+      boolean variable) {
+
+    TensorDef(
+        String name,
+        TensorType type,
+        int[] shape,
+        int buffer,
+        float[] scales,
+        long[] zps,
+        int axis) {
+      this(name, type, shape, buffer, scales, zps, axis, false);
+    }
+  }
+
+  /** A variable tensor (LSTM state): mutable between invocations, zero at the start. */
+  int variable(String name, int... shape) {
+    tensors.add(new TensorDef(name, TensorType.FLOAT32, shape, 0, null, null, 0, true));
+    return tensors.size() - 1;
+  }
 
   private record OpDef(
       int code,
@@ -164,6 +183,9 @@ final class TfliteWriter {
       b.addOffset(3, name, 0);
       if (quantization != 0) {
         b.addOffset(4, quantization, 0);
+      }
+      if (t.variable()) {
+        b.addBoolean(5, true, false);
       }
       tensorOffsets[i] = b.endTable();
     }
