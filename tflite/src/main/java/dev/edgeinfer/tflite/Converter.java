@@ -365,6 +365,10 @@ final class Converter {
     Tensor w = tensor(op.inputs()[1]);
     Tensor y = tensor(op.outputs()[0]);
     boolean keepDims = boolOption(op, 2);
+    if (byteOption(op, 1) != 0) {
+      throw unsupported(
+          "FULLY_CONNECTED with shuffled (SHUFFLED4x16INT8) weights is not supported");
+    }
     int inFeatures = w.shape()[1];
     String in = value(x.index(), Layout.NATIVE);
     if (x.rank() != 2 && !keepDims) {

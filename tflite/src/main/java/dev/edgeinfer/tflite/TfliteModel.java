@@ -112,8 +112,15 @@ public final class TfliteModel {
     int bufferCount = model.vectorSize(MODEL_BUFFERS);
     List<Tensor> tensors = new ArrayList<>();
     int tensorCount = graph.vectorSize(0);
+    java.util.Set<String> names = new java.util.HashSet<>();
     for (int i = 0; i < tensorCount; i++) {
-      tensors.add(tensor(model, graph.tableAt(0, i, "tensor " + i), i, bufferCount));
+      Tensor t = tensor(model, graph.tableAt(0, i, "tensor " + i), i, bufferCount);
+      if (t.name().isBlank() || !names.add(t.name())) {
+        // ONNX needs unique, non-empty value names; TFLite does not promise them
+        t = new Tensor(i, t.name() + "_" + i, t.type(), t.shape(), t.data(), t.quantization());
+        names.add(t.name());
+      }
+      tensors.add(t);
     }
     List<Operator> operators = new ArrayList<>();
     int codeCount = model.vectorSize(MODEL_OPERATOR_CODES);

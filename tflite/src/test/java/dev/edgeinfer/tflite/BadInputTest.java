@@ -90,4 +90,17 @@ class BadInputTest {
       }
     }
   }
+
+  @Test
+  void duplicateAndEmptyTensorNamesStillGiveAValidOnnxModel() throws Exception {
+    TfliteWriter m = new TfliteWriter();
+    int x = m.tensor("same", TensorType.FLOAT32, 1, 4);
+    int r = m.tensor("", TensorType.FLOAT32, 1, 4);
+    int y = m.tensor("same", TensorType.FLOAT32, 1, 4);
+    m.op(BuiltinOperator.RELU, 0, List.of(), new int[] {x}, r);
+    m.op(BuiltinOperator.TANH, 0, List.of(), new int[] {r}, y);
+    Parity.Result result = Parity.check(m.build(new int[] {x}, new int[] {y}), 1);
+    assertTrue(result.maxRelative() <= 1e-4, result.toString());
+    assertEquals(List.of("same_2"), result.outputs());
+  }
 }
