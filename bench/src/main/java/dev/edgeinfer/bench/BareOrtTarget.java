@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import dev.edgeinfer.runtime.ModelFormats;
 import dev.edgeinfer.runtime.ModelOptions;
 import dev.edgeinfer.runtime.ModelSignature;
 import dev.edgeinfer.runtime.Tensor;
@@ -44,7 +45,7 @@ final class BareOrtTarget implements InferenceTarget {
             case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
             case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
           });
-      this.session = env.createSession(modelFile.toString(), opts);
+      this.session = env.createSession(ModelFormats.onnxFile(modelFile).toString(), opts);
       for (var entry : values.entrySet()) {
         Tensor t = entry.getValue();
         OnnxTensor tensor =

@@ -8,6 +8,7 @@ import dev.edgeinfer.pipeline.NpyArray;
 import dev.edgeinfer.pipeline.Ticker;
 import dev.edgeinfer.runtime.ElementType;
 import dev.edgeinfer.runtime.Model;
+import dev.edgeinfer.runtime.ModelFormats;
 import dev.edgeinfer.runtime.ModelOptions;
 import dev.edgeinfer.runtime.Tensor;
 import java.nio.file.Path;
@@ -379,7 +380,7 @@ public final class Benchmark {
 
   private static Optional<ModelSummary> summary(Path file) {
     try {
-      return Optional.of(ModelSummary.of(OnnxModel.read(file)));
+      return Optional.of(ModelSummary.of(OnnxModel.read(ModelFormats.onnxFile(file))));
     } catch (OnnxFormatException e) {
       return Optional.empty();
     }

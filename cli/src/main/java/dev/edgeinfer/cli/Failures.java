@@ -6,6 +6,7 @@ import dev.edgeinfer.pipeline.PipelineException;
 import dev.edgeinfer.runtime.InferenceException;
 import dev.edgeinfer.server.InferenceClientException;
 import dev.edgeinfer.server.ServerException;
+import dev.edgeinfer.tflite.TfliteException;
 import java.io.PrintWriter;
 
 /**
@@ -33,6 +34,7 @@ final class Failures {
                 default -> 1;
               };
           case UsageException e -> 2;
+          case TfliteException e -> e.code().exitCode();
           default -> 1;
         };
     boolean known =
@@ -41,7 +43,8 @@ final class Failures {
             || failure instanceof PipelineException
             || failure instanceof ServerException
             || failure instanceof InferenceClientException
-            || failure instanceof BenchException;
+            || failure instanceof BenchException
+            || failure instanceof TfliteException;
     String message =
         known
             ? failure.getMessage()

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.edgeinfer.onnx.ModelSummary;
 import dev.edgeinfer.onnx.OnnxModel;
+import dev.edgeinfer.runtime.ModelFormats;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -27,7 +28,10 @@ import picocli.CommandLine.Parameters;
         "Show a model's inputs, outputs, opsets, operators, parameters and estimated MACs.")
 final class InspectCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The ONNX model.")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "The ONNX model (or .tflite, converted on load).")
   Path file;
 
   @Option(names = "--json", description = "Print JSON instead of text.")
@@ -35,7 +39,7 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    ModelSummary summary = ModelSummary.of(OnnxModel.read(file));
+    ModelSummary summary = ModelSummary.of(OnnxModel.read(ModelFormats.onnxFile(file)));
     if (json) {
       writeJson(summary, System.out);
     } else {

@@ -173,10 +173,12 @@ final class ServeCommand implements Callable<Integer> {
       String name =
           named
               ? model.substring(colon + 1)
-              : file.getFileName().toString().replaceFirst("\\.onnx$", "");
+              : file.getFileName().toString().replaceFirst("\\.(onnx|tflite)$", "");
       if (!Files.isRegularFile(file)) {
         throw new UsageException(
-            "--model " + file + " is not a file; give an .onnx file, optionally FILE:NAME");
+            "--model "
+                + file
+                + " is not a file; give an .onnx or .tflite file, optionally FILE:NAME");
       }
       builder.model(name, file);
     }

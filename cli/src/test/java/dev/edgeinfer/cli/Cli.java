@@ -24,6 +24,11 @@ final class Cli {
   private Cli() {}
 
   static Result run(String... args) {
+    return run(java.util.Map.of(), args);
+  }
+
+  /** Runs with extra environment variables (such as EDGEINFER_CACHE_DIR). */
+  static Result run(java.util.Map<String, String> environment, String... args) {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -39,10 +44,11 @@ final class Cli {
                 EdgeInfer.class.getName()));
     command.addAll(List.of(args));
     try {
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-              .start();
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       var stdout = process.getInputStream().readAllBytes();
       var stderr = process.getErrorStream().readAllBytes();
       if (!process.waitFor(5, TimeUnit.MINUTES)) {

@@ -25,9 +25,13 @@ public interface Model extends AutoCloseable {
     return open(file, ModelOptions.defaults());
   }
 
-  /** Loads an ONNX model file. External data files are resolved next to it. */
+  /**
+   * Loads an ONNX model file, or a file of another format an importer on the class path reads
+   * ({@code .tflite}), converted once and cached (see {@link ModelFormats}). External data files
+   * are resolved next to it.
+   */
   static Model open(Path file, ModelOptions options) {
-    return OrtModel.open(file, options);
+    return OrtModel.open(ModelFormats.onnxFile(file), options);
   }
 
   /** Loads an ONNX model from its serialized bytes. */

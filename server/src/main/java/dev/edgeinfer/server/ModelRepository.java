@@ -26,6 +26,9 @@ public final class ModelRepository {
   private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,17}");
   static final String MODEL_FILE = "model.onnx";
 
+  /** Taken when a version has no model.onnx; converted on load by the runtime's importers. */
+  static final String TFLITE_FILE = "model.tflite";
+
   private final Path directory;
 
   private ModelRepository(Path directory) {
@@ -76,7 +79,10 @@ public final class ModelRepository {
     return ModelConfigFile.in(modelDir(model)).map(ModelConfigFile::read);
   }
 
-  /** Every numbered version folder holding a {@code model.onnx}, by version. */
+  /**
+   * Every numbered version folder holding a {@code model.onnx} (or {@code model.tflite}), by
+   * version.
+   */
   public NavigableMap<Long, Path> allVersions(String model) {
     NavigableMap<Long, Path> versions = new TreeMap<>();
     Path dir = modelDir(model);
@@ -95,6 +101,9 @@ public final class ModelRepository {
           child -> {
             String name = child.getFileName().toString();
             Path file = child.resolve(MODEL_FILE);
+            if (!Files.isRegularFile(file) && Files.isRegularFile(child.resolve(TFLITE_FILE))) {
+              file = child.resolve(TFLITE_FILE);
+            }
             if (VERSION.matcher(name).matches() && Files.isRegularFile(file)) {
               versions.put(Long.parseLong(name), file);
             }

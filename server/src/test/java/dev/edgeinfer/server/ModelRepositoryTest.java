@@ -39,6 +39,18 @@ class ModelRepositoryTest {
   }
 
   @Test
+  void aVersionMayHoldAModelTfliteAndModelOnnxWinsWhenBothAreThere() throws IOException {
+    Path one = Files.createDirectories(repo.resolve("face").resolve("1"));
+    Files.write(one.resolve("model.tflite"), new byte[] {1});
+    Path two = Files.createDirectories(repo.resolve("face").resolve("2"));
+    Files.write(two.resolve("model.tflite"), new byte[] {1});
+    Files.write(two.resolve("model.onnx"), new byte[] {1});
+    var versions = ModelRepository.open(repo).allVersions("face");
+    assertEquals(one.resolve("model.tflite"), versions.get(1L));
+    assertEquals(two.resolve("model.onnx"), versions.get(2L));
+  }
+
+  @Test
   void tritonStyleConfigFieldsAreRead() throws IOException {
     TestServer.addDigits(repo, "digits", 1);
     Files.writeString(

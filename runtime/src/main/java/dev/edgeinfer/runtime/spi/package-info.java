@@ -1,0 +1,2 @@
+/** Plug-in points of the runtime: importers of model formats other than ONNX. */
+package dev.edgeinfer.runtime.spi;

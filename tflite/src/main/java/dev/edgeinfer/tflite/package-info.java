@@ -1,0 +1,2 @@
+/** Imports TensorFlow Lite flatbuffer models into ONNX. */
+package dev.edgeinfer.tflite;
